@@ -1,0 +1,103 @@
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth import authenticate
+from django.contrib.auth.forms import AuthenticationForm
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from fangkong.accounts import audit, throttle
+from fangkong.accounts.models import User
+from fangkong.core.middleware import current_ip
+from fangkong.core.roles import Perm, Role
+from fangkong.orgunits.models import OrgUnit
+
+
+class LoginForm(AuthenticationForm):
+    """Django's login form, refusing while the name or address is locked out."""
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": _("The user name or password is wrong."),
+        "inactive": _("This account is disabled."),
+    }
+
+    def clean(self):  # type: ignore[no-untyped-def]
+        username = (self.cleaned_data.get("username") or "").strip()
+        password = self.cleaned_data.get("password")
+        if username and password:
+            until = throttle.locked_until(username=username, ip=current_ip.get())
+            if until is not None:
+                minutes = max(1, int((until - timezone.now()).total_seconds() // 60) + 1)
+                raise forms.ValidationError(
+                    ngettext(
+                        "Too many failed attempts. Try again in %(minutes)d minute.",
+                        "Too many failed attempts. Try again in %(minutes)d minutes.",
+                        minutes,
+                    )
+                    % {"minutes": minutes},
+                    code="locked",
+                )
+            self.user_cache = authenticate(self.request, username=username, password=password)
+            if self.user_cache is None:
+                audit.record(
+                    actor=None, action=audit.Action.LOGIN_FAILED, actor_name=username.lower()
+                )
+                raise self.get_invalid_login_error()
+            self.confirm_login_allowed(self.user_cache)
+        return self.cleaned_data
+
+
+class UserCreateForm(forms.Form):
+    username = forms.CharField(label=_("User name"), max_length=150)
+    full_name = forms.CharField(label=_("Full name"), max_length=100)
+    phone = forms.CharField(label=_("Phone"), max_length=20, required=False)
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+    unit = forms.ModelChoiceField(
+        label=_("Unit"), queryset=OrgUnit.objects.none(), to_field_name="code"
+    )
+    password = forms.CharField(label=_("Initial password"), widget=forms.PasswordInput)
+
+    def __init__(self, *args, actor: User, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = OrgUnit.objects.visible_to(actor, Perm.MANAGE_USERS)  # type: ignore[attr-defined]
+        self.fields["unit"].widget = forms.TextInput(attrs={"autocomplete": "off"})
+        self.fields["unit"].help_text = _("The code of the unit, e.g. 370102001001.")
+        self.fields["username"].widget.attrs.update(autocomplete="off", autocapitalize="none")
+        self.fields["phone"].widget.attrs.update(inputmode="tel", autocomplete="off")
+
+
+class UserEditForm(forms.Form):
+    full_name = forms.CharField(label=_("Full name"), max_length=100)
+    phone = forms.CharField(label=_("Phone"), max_length=20, required=False)
+    is_active = forms.BooleanField(
+        label=_("Active"), required=False, help_text=_("A disabled user cannot log in.")
+    )
+
+
+class SetPasswordForm(forms.Form):
+    password = forms.CharField(label=_("New password"), widget=forms.PasswordInput)
+
+
+class AssignmentForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+    unit = forms.ModelChoiceField(
+        label=_("Unit"), queryset=OrgUnit.objects.none(), to_field_name="code"
+    )
+
+    def __init__(self, *args, actor: User, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = OrgUnit.objects.visible_to(actor, Perm.MANAGE_USERS)  # type: ignore[attr-defined]
+        self.fields["unit"].widget = forms.TextInput(attrs={"autocomplete": "off"})
+        self.fields["unit"].help_text = _("The code of the unit, e.g. 370102001001.")
+
+
+class AuditFilterForm(forms.Form):
+    action = forms.ChoiceField(
+        label=_("Action"), required=False, choices=[("", _("All"))] + list(audit.Action.choices)
+    )
+    user = forms.CharField(label=_("User name"), required=False)
+    day = forms.DateField(
+        label=_("Day"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )

@@ -1,0 +1,159 @@
+"""Users, their (role, unit) assignments, and the append-only audit log."""
+
+from __future__ import annotations
+
+from typing import Self
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.db.models import Exists, OuterRef
+from django.db.models.functions import Now
+from django.utils.translation import gettext_lazy as _
+
+from fangkong.core.crypto import EncryptedTextField, mask
+from fangkong.core.roles import Perm, Role
+from fangkong.core.scoping import ScopedQuerySet, paths_q, scope_roots
+
+
+class UserQuerySet(models.QuerySet):
+    def visible_to(self, user, perm: Perm | None = None) -> Self:  # type: ignore[no-untyped-def]
+        """Users with at least one assignment inside the actor's scope."""
+        roots = scope_roots(user, perm)
+        if roots is None:
+            return self
+        if not roots:
+            return self.none()
+        inside = Assignment.objects.filter(paths_q("org_path", roots), user=OuterRef("pk"))
+        return self.filter(Exists(inside))
+
+
+class FangkongUserManager(UserManager.from_queryset(UserQuerySet)):  # type: ignore[misc]
+    pass
+
+
+class User(AbstractUser):
+    full_name = models.CharField(_("full name"), max_length=100)
+    phone = EncryptedTextField(_("phone"), blank=True)
+
+    objects = FangkongUserManager()
+
+    REQUIRED_FIELDS = ["full_name"]
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        ordering = ["username"]
+
+    def __str__(self) -> str:
+        return self.full_name or self.username
+
+    def get_full_name(self) -> str:
+        return self.full_name or self.username
+
+    def get_short_name(self) -> str:
+        return self.full_name or self.username
+
+    @property
+    def masked_phone(self) -> str:
+        return mask(self.phone)
+
+
+class Assignment(models.Model):
+    """A role held at a unit; it applies to the unit's whole subtree."""
+
+    user = models.ForeignKey(
+        User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="assignments"
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    unit = models.ForeignKey(
+        "orgunits.OrgUnit",
+        verbose_name=_("unit"),
+        on_delete=models.PROTECT,
+        related_name="assignments",
+    )
+    org_path = models.CharField(max_length=64, db_index=True, editable=False)
+    created_at = models.DateTimeField(db_default=Now(), editable=False)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_path_field = "org_path"
+
+    class Meta:
+        verbose_name = _("assignment")
+        verbose_name_plural = _("assignments")
+        ordering = ["org_path", "role"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "role", "unit"],
+                name="assignment_unique_role_at_unit",
+                violation_error_message=_("This user already holds this role at this unit."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()} @ {self.unit}"
+
+    @property
+    def scope_path(self) -> str:
+        return self.org_path
+
+
+class AuditEntry(models.Model):
+    """Who did what to which record, when. Rows are never changed or removed.
+
+    The database enforces it: triggers refuse UPDATE and DELETE (migration 0002).
+    """
+
+    class Action(models.TextChoices):
+        CREATE = "create", _("Created")
+        UPDATE = "update", _("Changed")
+        DELETE = "delete", _("Deleted")
+        REVEAL = "reveal", _("Revealed personal data")
+        EXPORT = "export", _("Exported")
+        IMPORT = "import", _("Imported")
+        LOGIN = "login", _("Logged in")
+        LOGIN_FAILED = "login_failed", _("Failed login")
+        LOGOUT = "logout", _("Logged out")
+        PASSWORD = "password", _("Changed password")
+
+    at = models.DateTimeField(_("time"), db_default=Now(), editable=False)
+    actor = models.ForeignKey(
+        User,
+        verbose_name=_("user"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    # The user name at the time (for a failed login: the name that was tried).
+    actor_name = models.CharField(_("user name"), max_length=150, blank=True)
+    action = models.CharField(_("action"), max_length=16, choices=Action.choices)
+    target_type = models.CharField(_("record type"), max_length=64, blank=True)
+    target_id = models.CharField(max_length=64, blank=True)
+    target_repr = models.CharField(_("record"), max_length=200, blank=True)
+    changes = models.JSONField(_("changes"), default=dict, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    org_path = models.CharField(max_length=64, blank=True, editable=False)
+    ip = models.GenericIPAddressField(_("address"), null=True, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_path_field = "org_path"
+    # An entry stays where its record was when it was written.
+    scope_path_follows_moves = False
+
+    class Meta:
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit entries")
+        ordering = ["-at", "-id"]
+        indexes = [
+            models.Index(fields=["org_path", "at"]),
+            models.Index(fields=["action", "actor_name", "at"]),
+            models.Index(fields=["action", "ip", "at"]),
+            models.Index(fields=["target_type", "target_id"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.action} {self.target_repr}"
+
+    @property
+    def scope_path(self) -> str:
+        return self.org_path

@@ -1,0 +1,38 @@
+"""The JSON API: one NinjaAPI, each app's router mounted under its prefix."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_not_required
+from django.urls import URLPattern, URLResolver
+from ninja import NinjaAPI
+from ninja.security import django_auth
+
+from fangkong.accounts.api import router as accounts_router
+from fangkong.orgunits.api import router as orgunits_router
+
+api = NinjaAPI(
+    title="fangkong API",
+    version="1",
+    auth=django_auth,
+    urls_namespace="api",
+)
+api.add_router("/units", orgunits_router)
+api.add_router("/accounts", accounts_router)
+
+
+def _exempt(patterns: list[Any]) -> None:
+    # The API answers anonymous calls with 401 itself; the login-required
+    # middleware would turn them into a redirect to the login page.
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            _exempt(entry.url_patterns)
+        elif isinstance(entry, URLPattern):
+            entry.callback = login_not_required(entry.callback)
+
+
+def api_urls() -> tuple[list[Any], str, str]:
+    patterns, app_name, namespace = api.urls
+    _exempt(patterns)
+    return patterns, app_name, namespace

@@ -1,0 +1,72 @@
+"""Roles and permissions, named once.
+
+A user holds (role, org unit) assignments; a role carries a set of permissions
+that apply in the subtree of the unit it is assigned at. Views, routers and
+services name what they need by ``Perm`` constant, never by string.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Perm(StrEnum):
+    VIEW_UNITS = "fangkong.view_units"
+    MANAGE_UNITS = "fangkong.manage_units"
+    MANAGE_LEADERS = "fangkong.manage_leaders"
+    MANAGE_USERS = "fangkong.manage_users"
+    VIEW_AUDIT = "fangkong.view_audit"
+    REVEAL_PERSONAL = "fangkong.reveal_personal"
+    EXPORT = "fangkong.export"
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", _("Administrator")
+    COMMANDER = "commander", _("Commander")
+    EPIDEMIOLOGIST = "epidemiologist", _("Epidemiologist")
+    UNIT_OFFICER = "officer", _("Unit officer")
+    GRID_WORKER = "grid_worker", _("Grid worker")
+    CHECKPOINT = "checkpoint", _("Checkpoint staff")
+    CLINICIAN = "clinician", _("Clinician")
+    LOGISTICS = "logistics", _("Logistics")
+    VIEWER = "viewer", _("Viewer")
+
+    @property
+    def perms(self) -> frozenset[Perm]:
+        return ROLE_PERMS[self]
+
+    @property
+    def description(self) -> str:
+        return str(ROLE_DESCRIPTIONS[self])
+
+
+_EVERYONE = frozenset({Perm.VIEW_UNITS})
+
+ROLE_PERMS: dict[Role, frozenset[Perm]] = {
+    Role.ADMIN: frozenset(Perm),
+    Role.COMMANDER: _EVERYONE
+    | {Perm.MANAGE_LEADERS, Perm.MANAGE_USERS, Perm.VIEW_AUDIT, Perm.REVEAL_PERSONAL, Perm.EXPORT},
+    Role.EPIDEMIOLOGIST: _EVERYONE | {Perm.REVEAL_PERSONAL, Perm.EXPORT},
+    Role.UNIT_OFFICER: _EVERYONE
+    | {Perm.MANAGE_LEADERS, Perm.MANAGE_USERS, Perm.REVEAL_PERSONAL, Perm.EXPORT},
+    Role.GRID_WORKER: _EVERYONE | {Perm.REVEAL_PERSONAL},
+    Role.CHECKPOINT: _EVERYONE,
+    Role.CLINICIAN: _EVERYONE | {Perm.REVEAL_PERSONAL},
+    Role.LOGISTICS: _EVERYONE,
+    Role.VIEWER: _EVERYONE,
+}
+
+ROLE_DESCRIPTIONS: dict[Role, object] = {
+    Role.ADMIN: _("Manages the unit tree, users and settings of its subtree."),
+    Role.COMMANDER: _("Command HQ: sees everything in its subtree, manages users and leaders."),
+    Role.EPIDEMIOLOGIST: _("CDC: cases, contacts and tracing in its subtree."),
+    Role.UNIT_OFFICER: _("Street, township or community officer: runs its unit and its users."),
+    Role.GRID_WORKER: _("Front-line worker for one grid: visits, follow-ups and hand-offs."),
+    Role.CHECKPOINT: _("Registers passages and temperatures at a checkpoint."),
+    Role.CLINICIAN: _("Designated hospital or fever clinic staff."),
+    Role.LOGISTICS: _("Supplies, stores and donations."),
+    Role.VIEWER: _("Reads figures in its subtree; changes nothing."),
+}

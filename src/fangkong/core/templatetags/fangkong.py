@@ -1,0 +1,26 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.forms import BoundField
+from django.utils.safestring import SafeString
+
+register = template.Library()
+
+
+@register.filter
+def control(field: BoundField) -> SafeString:
+    """Render a field's widget with Bootstrap's class and its error state."""
+    classes = ["form-control"]
+    if field.errors:
+        classes.append("is-invalid")
+    attrs: dict[str, Any] = {"class": " ".join(classes)}
+    if field.help_text:
+        attrs["aria-describedby"] = f"{field.id_for_label}_help"
+    return field.as_widget(attrs=attrs)
+
+
+@register.filter
+def get_item(mapping: dict[str, Any], key: str) -> Any:
+    return mapping.get(key)

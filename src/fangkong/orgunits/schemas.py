@@ -1,0 +1,14 @@
+from __future__ import annotations
+
+from ninja import Schema
+
+
+class UnitOut(Schema):
+    id: int
+    code: str
+    name: str
+    level: str
+    parent_id: int | None
+    depth: int
+    residents: int
+    households: int

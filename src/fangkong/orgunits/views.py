@@ -1,0 +1,145 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from fangkong.core.roles import Perm
+from fangkong.core.scoping import has_perm_at, is_global
+from fangkong.orgunits import selectors, services
+from fangkong.orgunits.forms import EndLeaderForm, LeaderForm, MoveForm, UnitForm
+from fangkong.orgunits.models import OrgUnit, UnitLeader
+
+CHILDREN_PER_PAGE = 50
+
+
+def _unit_or_404(request: HttpRequest, pk: int, perm: Perm | None = None) -> OrgUnit:
+    unit = get_object_or_404(selectors.unit_list(actor=request.user), pk=pk)
+    if perm is not None and not request.user.has_perm(perm, unit):
+        raise PermissionDenied
+    return unit
+
+
+def unit_index(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "")
+    results = selectors.unit_search(actor=request.user, query=query) if query else None
+    return render(
+        request,
+        "orgunits/unit_index.html",
+        {"query": query, "results": results, "tops": selectors.top_units(actor=request.user)},
+    )
+
+
+def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    unit = _unit_or_404(request, pk)
+    children = Paginator(selectors.children_with_counts(unit=unit), CHILDREN_PER_PAGE)
+    return render(
+        request,
+        "orgunits/unit_detail.html",
+        {
+            "unit": unit,
+            "crumbs": selectors.breadcrumbs(actor=request.user, unit=unit),
+            "children": children.get_page(request.GET.get("page")),
+            "levels": selectors.subtree_levels(unit=unit),
+            "population": selectors.subtree_population(unit=unit),
+            "leaders": selectors.leaders_of(actor=request.user, unit=unit),
+            "may_manage": request.user.has_perm(Perm.MANAGE_UNITS, unit),
+            "may_lead": request.user.has_perm(Perm.MANAGE_LEADERS, unit),
+            "may_export": request.user.has_perm(Perm.EXPORT, unit),
+        },
+    )
+
+
+def unit_create(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    parent = _unit_or_404(request, pk, Perm.MANAGE_UNITS) if pk is not None else None
+    if parent is None and not is_global(request.user):
+        raise PermissionDenied
+    form = UnitForm(request.POST or None, parent=parent)
+    if request.method == "POST" and form.is_valid():
+        try:
+            unit = services.unit_create(actor=request.user, parent=parent, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("%(unit)s was added.") % {"unit": unit.name})
+            return redirect("orgunits:detail", pk=unit.pk)
+    return render(request, "orgunits/unit_form.html", {"form": form, "parent": parent})
+
+
+def unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    unit = _unit_or_404(request, pk, Perm.MANAGE_UNITS)
+    form = UnitForm(request.POST or None, instance=OrgUnit.objects.get(pk=unit.pk))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.unit_update(actor=request.user, unit=unit, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect("orgunits:detail", pk=unit.pk)
+    return render(request, "orgunits/unit_form.html", {"form": form, "unit": unit})
+
+
+def unit_move(request: HttpRequest, pk: int) -> HttpResponse:
+    unit = _unit_or_404(request, pk, Perm.MANAGE_UNITS)
+    form = MoveForm(request.POST or None, actor=request.user, unit=unit)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.unit_move(actor=request.user, unit=unit, new_parent=form.cleaned_data["parent"])
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("%(unit)s was moved.") % {"unit": unit.name})
+            return redirect("orgunits:detail", pk=unit.pk)
+    return render(request, "orgunits/unit_move.html", {"form": form, "unit": unit})
+
+
+def unit_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    unit = _unit_or_404(request, pk, Perm.MANAGE_UNITS)
+    error = None
+    if request.method == "POST":
+        parent_pk = unit.parent_id
+        try:
+            services.unit_delete(actor=request.user, unit=unit)
+        except ValidationError as exc:
+            error = exc.messages[0]
+        else:
+            messages.success(request, _("%(unit)s was deleted.") % {"unit": unit.name})
+            return redirect("orgunits:detail", pk=parent_pk)
+    return render(request, "orgunits/unit_delete.html", {"unit": unit, "error": error})
+
+
+def leader_add(request: HttpRequest, pk: int) -> HttpResponse:
+    unit = _unit_or_404(request, pk, Perm.MANAGE_LEADERS)
+    form = LeaderForm(request.POST or None, actor=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.leader_assign(actor=request.user, unit=unit, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The contracting leader was added."))
+            return redirect("orgunits:detail", pk=unit.pk)
+    return render(request, "orgunits/leader_form.html", {"form": form, "unit": unit})
+
+
+@require_POST
+def leader_end(request: HttpRequest, pk: int) -> HttpResponse:
+    contract = get_object_or_404(UnitLeader.objects.visible_to(request.user), pk=pk)
+    if not has_perm_at(request.user, Perm.MANAGE_LEADERS, contract.org_path):
+        raise PermissionDenied
+    form = EndLeaderForm(request.POST)
+    if form.is_valid():
+        try:
+            services.leader_end(actor=request.user, contract=contract, **form.cleaned_data)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The contract was ended."))
+    else:
+        messages.error(request, _("Give the end date."))
+    return redirect("orgunits:detail", pk=contract.unit_id)

@@ -1,0 +1,16 @@
+"""Settings for the test suite: the real settings, plus speed where security is not under test."""
+
+import os
+
+os.environ.setdefault("FANGKONG_TESTING", "1")
+
+from fangkong.settings import *  # noqa: E402,F403
+from fangkong.settings import PASSWORD_HASHERS as _REAL_HASHERS  # noqa: E402
+
+# Argon2 is the configured hasher (tested in accounts/tests); the suite hashes
+# hundreds of passwords, so it uses a fast one.
+PRODUCTION_PASSWORD_HASHERS = _REAL_HASHERS
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+LANGUAGE_CODE = "zh-hans"
+WHITENOISE_AUTOREFRESH = True
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405
