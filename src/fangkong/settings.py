@@ -130,6 +130,7 @@ if not FANGKONG_FIELD_KEYS and not (DEBUG or DEMO or env_bool("FANGKONG_TESTING"
 
 ALLOWED_HOSTS = env_list("FANGKONG_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("FANGKONG_CSRF_TRUSTED_ORIGINS", [])
+FANGKONG_CLIENT_IP_HEADER = env_str("FANGKONG_CLIENT_IP_HEADER", "")
 
 DATABASES = {
     "default": database_from_url(

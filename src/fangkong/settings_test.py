@@ -4,8 +4,8 @@ import os
 
 os.environ.setdefault("FANGKONG_TESTING", "1")
 
-from fangkong.settings import *  # noqa: E402,F403
-from fangkong.settings import PASSWORD_HASHERS as _REAL_HASHERS  # noqa: E402
+from fangkong.settings import *  # noqa: F403
+from fangkong.settings import PASSWORD_HASHERS as _REAL_HASHERS
 
 # Argon2 is the configured hasher (tested in accounts/tests); the suite hashes
 # hundreds of passwords, so it uses a fast one.

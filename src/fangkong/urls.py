@@ -1,5 +1,4 @@
 from django.urls import include, path
-from django.views.i18n import JavaScriptCatalog
 
 from fangkong.api import api_urls
 from fangkong.core import views as core_views
@@ -8,7 +7,6 @@ urlpatterns = [
     path("", core_views.home, name="home"),
     path("healthz", core_views.health, name="health"),
     path("i18n/setlang/", core_views.set_language, name="set_language"),
-    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("", include("fangkong.accounts.urls")),
     path("units/", include("fangkong.orgunits.urls")),
     path("api/", api_urls()),

@@ -44,7 +44,10 @@ def changed_fields(before: dict[str, Any], after: dict[str, Any]) -> dict[str, l
 
 
 def user_scope_path(user: User) -> str:
-    """Where a user's own events (logins, password changes) hang: their assignments' common ancestor."""
+    """Where a user's own events (logins, password changes) hang.
+
+    That is the common ancestor of the user's assignments.
+    """
     return common_ancestor(list(user.assignments.values_list("org_path", flat=True)))
 
 

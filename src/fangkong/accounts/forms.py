@@ -95,7 +95,7 @@ class AssignmentForm(forms.Form):
 
 class AuditFilterForm(forms.Form):
     action = forms.ChoiceField(
-        label=_("Action"), required=False, choices=[("", _("All"))] + list(audit.Action.choices)
+        label=_("Action"), required=False, choices=[("", _("All")), *audit.Action.choices]
     )
     user = forms.CharField(label=_("User name"), required=False)
     day = forms.DateField(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Self
+from typing import ClassVar, Self
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
@@ -35,7 +35,7 @@ class User(AbstractUser):
     full_name = models.CharField(_("full name"), max_length=100)
     phone = EncryptedTextField(_("phone"), blank=True)
 
-    objects = FangkongUserManager()
+    objects: ClassVar[FangkongUserManager] = FangkongUserManager()
 
     REQUIRED_FIELDS = ["full_name"]
 

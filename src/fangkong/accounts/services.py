@@ -112,7 +112,7 @@ def user_update(*, actor: User, user: User, **fields: object) -> User:
 
 @transaction.atomic
 def user_set_password(*, actor: User, user: User, password: str) -> None:
-    """An administrator sets a new password (the user's own change goes through the password form)."""
+    """An administrator sets a new password; users change their own on the password page."""
     _require_manage(actor, user)
     validate_password(password, user)
     user.set_password(password)

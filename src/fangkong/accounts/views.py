@@ -7,7 +7,7 @@ import datetime
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,20 +24,21 @@ from fangkong.accounts.forms import (
 from fangkong.accounts.models import Assignment, User
 from fangkong.core.roles import Perm
 from fangkong.core.scoping import has_perm_at
+from fangkong.core.types import AuthedRequest
 
 PER_PAGE = 50
 
 
-def _require(request: HttpRequest, perm: Perm) -> None:
+def _require(request: AuthedRequest, perm: Perm) -> None:
     if not has_perm_at(request.user, perm, None):
         raise PermissionDenied
 
 
-def _user_or_404(request: HttpRequest, pk: int) -> User:
+def _user_or_404(request: AuthedRequest, pk: int) -> User:
     return get_object_or_404(selectors.user_list(actor=request.user), pk=pk)
 
 
-def user_list(request: HttpRequest) -> HttpResponse:
+def user_list(request: AuthedRequest) -> HttpResponse:
     _require(request, Perm.MANAGE_USERS)
     query = request.GET.get("q", "")
     page = Paginator(selectors.user_list(actor=request.user, query=query), PER_PAGE)
@@ -48,7 +49,7 @@ def user_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def user_create(request: HttpRequest) -> HttpResponse:
+def user_create(request: AuthedRequest) -> HttpResponse:
     _require(request, Perm.MANAGE_USERS)
     form = UserCreateForm(request.POST or None, actor=request.user)
     if request.method == "POST" and form.is_valid():
@@ -64,7 +65,7 @@ def user_create(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/user_form.html", {"form": form})
 
 
-def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def user_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     _require(request, Perm.MANAGE_USERS)
     user = _user_or_404(request, pk)
     may_manage = services.may_manage(request.user, user)
@@ -79,7 +80,7 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def user_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     _require(request, Perm.MANAGE_USERS)
     user = _user_or_404(request, pk)
     if not services.may_manage(request.user, user):
@@ -97,7 +98,7 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "accounts/user_edit.html", {"form": form, "subject": user})
 
 
-def user_password(request: HttpRequest, pk: int) -> HttpResponse:
+def user_password(request: AuthedRequest, pk: int) -> HttpResponse:
     _require(request, Perm.MANAGE_USERS)
     user = _user_or_404(request, pk)
     if not services.may_manage(request.user, user):
@@ -117,7 +118,7 @@ def user_password(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def assignment_add(request: HttpRequest, pk: int) -> HttpResponse:
+def assignment_add(request: AuthedRequest, pk: int) -> HttpResponse:
     _require(request, Perm.MANAGE_USERS)
     user = _user_or_404(request, pk)
     form = AssignmentForm(request.POST, actor=request.user)
@@ -132,12 +133,12 @@ def assignment_add(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("The role was added."))
     else:
         for errors in form.errors.values():
-            messages.error(request, " ".join(errors))
+            messages.error(request, " ".join(str(e) for e in errors))
     return redirect("accounts:user_detail", pk=user.pk)
 
 
 @require_POST
-def assignment_remove(request: HttpRequest, pk: int) -> HttpResponse:
+def assignment_remove(request: AuthedRequest, pk: int) -> HttpResponse:
     _require(request, Perm.MANAGE_USERS)
     assignment = get_object_or_404(
         Assignment.objects.visible_to(request.user, Perm.MANAGE_USERS), pk=pk
@@ -152,14 +153,14 @@ def assignment_remove(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def user_reveal_phone(request: HttpRequest, pk: int) -> HttpResponse:
+def user_reveal_phone(request: AuthedRequest, pk: int) -> HttpResponse:
     _require(request, Perm.MANAGE_USERS)
     user = _user_or_404(request, pk)
     phone = services.user_reveal_phone(actor=request.user, user=user)
     return render(request, "accounts/_phone.html", {"phone": phone})
 
 
-def audit_list(request: HttpRequest) -> HttpResponse:
+def audit_list(request: AuthedRequest) -> HttpResponse:
     _require(request, Perm.VIEW_AUDIT)
     entries = selectors.audit_list(actor=request.user).select_related("actor")
     form = AuditFilterForm(request.GET or None)

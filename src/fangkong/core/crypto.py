@@ -33,7 +33,9 @@ def _keys() -> tuple[str, dict[str, bytes], bytes]:
         try:
             key = base64.urlsafe_b64decode(encoded)
         except ValueError:
-            raise ImproperlyConfigured(f"FANGKONG_FIELD_KEYS: key {key_id!r} is not base64") from None
+            raise ImproperlyConfigured(
+                f"FANGKONG_FIELD_KEYS: key {key_id!r} is not base64"
+            ) from None
         if len(key) != 32:
             raise ImproperlyConfigured(f"FANGKONG_FIELD_KEYS: key {key_id!r} must be 32 bytes")
         keys[key_id] = key
@@ -41,7 +43,9 @@ def _keys() -> tuple[str, dict[str, bytes], bytes]:
     if not keys:
         # Demo and test installations derive a key from the secret key.
         current = "k0"
-        keys[current] = hashlib.sha256(b"fangkong-field-key:" + settings.SECRET_KEY.encode()).digest()
+        keys[current] = hashlib.sha256(
+            b"fangkong-field-key:" + settings.SECRET_KEY.encode()
+        ).digest()
     index_key = hashlib.sha256(b"fangkong-blind-index:" + keys[current]).digest()
     configured_index = getattr(settings, "FANGKONG_BLIND_INDEX_KEY", "")
     if configured_index:

@@ -66,8 +66,12 @@ def build_district(prefix: str, code: str, name: str) -> District:
     street = make_unit(district, code + "001000", name + "东关街道", Level.STREET)
     street2 = make_unit(district, code + "002000", name + "西城街道", Level.STREET)
     community = make_unit(street, code + "001001", name + "翰林社区", Level.COMMUNITY)
-    grid = make_unit(community, code + "001001001", "第一网格", Level.GRID, residents=800, households=300)
-    grid2 = make_unit(community, code + "001001002", "第二网格", Level.GRID, residents=600, households=220)
+    grid = make_unit(
+        community, code + "001001001", "第一网格", Level.GRID, residents=800, households=300
+    )
+    grid2 = make_unit(
+        community, code + "001001002", "第二网格", Level.GRID, residents=600, households=220
+    )
     d = District(district, street, street2, community, grid, grid2)
     # Every role at the district, and the front-line roles where they work.
     for role in Role:

@@ -1,5 +1,3 @@
-from __future__ import annotations
-
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Router
@@ -20,7 +18,7 @@ def list_units(
     parent: int | None = None,
     level: Level | None = None,
 ):
-    """Units in the caller's scope, optionally the children of one unit, or matching a name or code."""
+    """Units in the caller's scope: all, children of one unit, or matching a name or code."""
     units = selectors.unit_list(actor=request.user)
     if parent is not None:
         units = units.filter(parent_id=parent)

@@ -23,7 +23,9 @@ class UnitForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         parent = parent or (self.instance.parent if self.instance.pk else None)
         if parent is not None:
-            allowed = [(v, label) for v, label in Level.choices if LEVEL_RANK[v] > parent.level_rank]
+            allowed = [
+                (v, label) for v, label in Level.choices if LEVEL_RANK[v] > parent.level_rank
+            ]
             self.fields["level"].choices = allowed  # type: ignore[attr-defined]
 
 

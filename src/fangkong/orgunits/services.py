@@ -137,7 +137,9 @@ def unit_move(*, actor: User, unit: OrgUnit, new_parent: OrgUnit) -> OrgUnit:
     if unit.parent_id is None:
         raise ValidationError(_("A top-level unit cannot be moved."))
     if new_parent.path.startswith(unit.path):
-        raise ValidationError({"parent": _("A unit cannot be moved under itself or its sub-units.")})
+        raise ValidationError(
+            {"parent": _("A unit cannot be moved under itself or its sub-units.")}
+        )
     if new_parent.pk == unit.parent_id:
         return unit
     check_level(unit.level, new_parent)

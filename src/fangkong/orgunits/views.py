@@ -3,13 +3,14 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from fangkong.core.roles import Perm
 from fangkong.core.scoping import has_perm_at, is_global
+from fangkong.core.types import AuthedRequest
 from fangkong.orgunits import selectors, services
 from fangkong.orgunits.forms import EndLeaderForm, LeaderForm, MoveForm, UnitForm
 from fangkong.orgunits.models import OrgUnit, UnitLeader
@@ -17,14 +18,14 @@ from fangkong.orgunits.models import OrgUnit, UnitLeader
 CHILDREN_PER_PAGE = 50
 
 
-def _unit_or_404(request: HttpRequest, pk: int, perm: Perm | None = None) -> OrgUnit:
+def _unit_or_404(request: AuthedRequest, pk: int, perm: Perm | None = None) -> OrgUnit:
     unit = get_object_or_404(selectors.unit_list(actor=request.user), pk=pk)
     if perm is not None and not request.user.has_perm(perm, unit):
         raise PermissionDenied
     return unit
 
 
-def unit_index(request: HttpRequest) -> HttpResponse:
+def unit_index(request: AuthedRequest) -> HttpResponse:
     query = request.GET.get("q", "")
     results = selectors.unit_search(actor=request.user, query=query) if query else None
     return render(
@@ -34,7 +35,7 @@ def unit_index(request: HttpRequest) -> HttpResponse:
     )
 
 
-def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def unit_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     unit = _unit_or_404(request, pk)
     children = Paginator(selectors.children_with_counts(unit=unit), CHILDREN_PER_PAGE)
     return render(
@@ -54,7 +55,7 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def unit_create(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+def unit_create(request: AuthedRequest, pk: int | None = None) -> HttpResponse:
     parent = _unit_or_404(request, pk, Perm.MANAGE_UNITS) if pk is not None else None
     if parent is None and not is_global(request.user):
         raise PermissionDenied
@@ -70,7 +71,7 @@ def unit_create(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     return render(request, "orgunits/unit_form.html", {"form": form, "parent": parent})
 
 
-def unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def unit_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     unit = _unit_or_404(request, pk, Perm.MANAGE_UNITS)
     form = UnitForm(request.POST or None, instance=OrgUnit.objects.get(pk=unit.pk))
     if request.method == "POST" and form.is_valid():
@@ -84,12 +85,14 @@ def unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "orgunits/unit_form.html", {"form": form, "unit": unit})
 
 
-def unit_move(request: HttpRequest, pk: int) -> HttpResponse:
+def unit_move(request: AuthedRequest, pk: int) -> HttpResponse:
     unit = _unit_or_404(request, pk, Perm.MANAGE_UNITS)
     form = MoveForm(request.POST or None, actor=request.user, unit=unit)
     if request.method == "POST" and form.is_valid():
         try:
-            services.unit_move(actor=request.user, unit=unit, new_parent=form.cleaned_data["parent"])
+            services.unit_move(
+                actor=request.user, unit=unit, new_parent=form.cleaned_data["parent"]
+            )
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -98,7 +101,7 @@ def unit_move(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "orgunits/unit_move.html", {"form": form, "unit": unit})
 
 
-def unit_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def unit_delete(request: AuthedRequest, pk: int) -> HttpResponse:
     unit = _unit_or_404(request, pk, Perm.MANAGE_UNITS)
     error = None
     if request.method == "POST":
@@ -113,7 +116,7 @@ def unit_delete(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "orgunits/unit_delete.html", {"unit": unit, "error": error})
 
 
-def leader_add(request: HttpRequest, pk: int) -> HttpResponse:
+def leader_add(request: AuthedRequest, pk: int) -> HttpResponse:
     unit = _unit_or_404(request, pk, Perm.MANAGE_LEADERS)
     form = LeaderForm(request.POST or None, actor=request.user)
     if request.method == "POST" and form.is_valid():
@@ -128,7 +131,7 @@ def leader_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def leader_end(request: HttpRequest, pk: int) -> HttpResponse:
+def leader_end(request: AuthedRequest, pk: int) -> HttpResponse:
     contract = get_object_or_404(UnitLeader.objects.visible_to(request.user), pk=pk)
     if not has_perm_at(request.user, Perm.MANAGE_LEADERS, contract.org_path):
         raise PermissionDenied

@@ -6,48 +6,72 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
-        ('orgunits', '0001_initial'),
+        ("accounts", "0001_initial"),
+        ("orgunits", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='assignment',
-            name='unit',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='assignments', to='orgunits.orgunit', verbose_name='unit'),
+            model_name="assignment",
+            name="unit",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="assignments",
+                to="orgunits.orgunit",
+                verbose_name="unit",
+            ),
         ),
         migrations.AddField(
-            model_name='assignment',
-            name='user',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='assignments', to=settings.AUTH_USER_MODEL, verbose_name='user'),
+            model_name="assignment",
+            name="user",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="assignments",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="user",
+            ),
         ),
         migrations.AddField(
-            model_name='auditentry',
-            name='actor',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='user'),
+            model_name="auditentry",
+            name="actor",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="user",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='assignment',
-            constraint=models.UniqueConstraint(fields=('user', 'role', 'unit'), name='assignment_unique_role_at_unit', violation_error_message='This user already holds this role at this unit.'),
+            model_name="assignment",
+            constraint=models.UniqueConstraint(
+                fields=("user", "role", "unit"),
+                name="assignment_unique_role_at_unit",
+                violation_error_message="This user already holds this role at this unit.",
+            ),
         ),
         migrations.AddIndex(
-            model_name='auditentry',
-            index=models.Index(fields=['org_path', 'at'], name='accounts_au_org_pat_2bd7f8_idx'),
+            model_name="auditentry",
+            index=models.Index(fields=["org_path", "at"], name="accounts_au_org_pat_2bd7f8_idx"),
         ),
         migrations.AddIndex(
-            model_name='auditentry',
-            index=models.Index(fields=['action', 'actor_name', 'at'], name='accounts_au_action_6c62c3_idx'),
+            model_name="auditentry",
+            index=models.Index(
+                fields=["action", "actor_name", "at"], name="accounts_au_action_6c62c3_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='auditentry',
-            index=models.Index(fields=['action', 'ip', 'at'], name='accounts_au_action_0bea92_idx'),
+            model_name="auditentry",
+            index=models.Index(fields=["action", "ip", "at"], name="accounts_au_action_0bea92_idx"),
         ),
         migrations.AddIndex(
-            model_name='auditentry',
-            index=models.Index(fields=['target_type', 'target_id'], name='accounts_au_target__ed20be_idx'),
+            model_name="auditentry",
+            index=models.Index(
+                fields=["target_type", "target_id"], name="accounts_au_target__ed20be_idx"
+            ),
         ),
     ]

@@ -22,7 +22,9 @@ def test_audit_entries_cannot_be_changed_or_deleted(world):
 def test_the_audit_log_shows_only_entries_in_the_viewers_subtree(client, world):
     audit.record(actor=world.a.admin, action=audit.Action.EXPORT, target=world.a.grid, note="in-a")
     audit.record(actor=world.b.admin, action=audit.Action.EXPORT, target=world.b.grid, note="in-b")
-    audit.record(actor=world.a.admin, action=audit.Action.EXPORT, target=world.a.street2, note="street2")
+    audit.record(
+        actor=world.a.admin, action=audit.Action.EXPORT, target=world.a.street2, note="street2"
+    )
     client.force_login(world.a.commander)
     page = client.get(reverse("accounts:audit")).content.decode()
     assert "in-a" in page and "street2" in page and "in-b" not in page
@@ -37,8 +39,12 @@ def test_roles_without_the_audit_permission_cannot_open_the_log(client, world):
 
 
 def test_the_audit_log_can_be_filtered_by_action_and_user(client, world):
-    audit.record(actor=world.a.admin, action=audit.Action.EXPORT, target=world.a.grid, note="note-export-x")
-    audit.record(actor=world.a.viewer, action=audit.Action.REVEAL, target=world.a.grid, note="note-reveal-x")
+    audit.record(
+        actor=world.a.admin, action=audit.Action.EXPORT, target=world.a.grid, note="note-export-x"
+    )
+    audit.record(
+        actor=world.a.viewer, action=audit.Action.REVEAL, target=world.a.grid, note="note-reveal-x"
+    )
     client.force_login(world.a.commander)
     page = client.get(reverse("accounts:audit"), {"action": "reveal"}).content.decode()
     assert "note-reveal-x" in page and "note-export-x" not in page

@@ -43,8 +43,10 @@ def test_after_too_many_failures_even_the_right_password_is_refused(client, worl
     response = attempt(client, "a_admin", password)
     assert response.status_code == 200
     assert "_auth_user_id" not in client.session
-    assert response.context["form"].errors["__all__"][0].startswith(
-        response.context["form"].non_field_errors()[0][:4]
+    assert (
+        response.context["form"]
+        .errors["__all__"][0]
+        .startswith(response.context["form"].non_field_errors()[0][:4])
     )
     assert response.context["form"].has_error("__all__", code="locked")
 
@@ -87,7 +89,11 @@ def test_changing_ones_own_password_is_audited(client, world, password):
     client.force_login(world.a.viewer)
     response = client.post(
         reverse("accounts:password_change"),
-        {"old_password": password, "new_password1": "a-much-better-pass", "new_password2": "a-much-better-pass"},
+        {
+            "old_password": password,
+            "new_password1": "a-much-better-pass",
+            "new_password2": "a-much-better-pass",
+        },
     )
     assert response.status_code == 302
     world.a.viewer.refresh_from_db()

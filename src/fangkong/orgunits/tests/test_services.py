@@ -86,7 +86,9 @@ def test_a_unit_cannot_be_moved_under_itself_or_out_of_the_actors_reach(world):
     with pytest.raises(ValidationError):
         services.unit_move(actor=world.a.admin, unit=world.a.street, new_parent=world.a.community)
     with pytest.raises(PermissionDenied):
-        services.unit_move(actor=world.a.street_admin, unit=world.a.community, new_parent=world.a.street2)
+        services.unit_move(
+            actor=world.a.street_admin, unit=world.a.community, new_parent=world.a.street2
+        )
     with pytest.raises(PermissionDenied):
         services.unit_move(actor=world.a.admin, unit=world.a.community, new_parent=world.b.street)
 
