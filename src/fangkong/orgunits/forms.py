@@ -69,5 +69,8 @@ class EndLeaderForm(forms.Form):
 class ImportForm(forms.Form):
     file = forms.FileField(
         label=_("File"),
-        help_text=_("CSV (UTF-8 or GBK) or XLSX with the columns code, name, parent code, level."),
+        help_text=_(
+            "CSV (UTF-8 or GBK), XLSX, XLS or ODS with the columns code, name, parent code, "
+            "level, and optionally residents and households."
+        ),
     )

@@ -28,7 +28,7 @@ def test_a_new_unit_hangs_under_its_parent_with_a_fresh_path(world):
 
 
 def test_a_deleted_units_path_is_never_handed_out_again(world):
-    make = dict(actor=world.a.admin, parent=world.a.community, level=Level.GRID)
+    make = {"actor": world.a.admin, "parent": world.a.community, "level": Level.GRID}
     first = services.unit_create(code="X1", name="临时网格", **make)
     old_path = first.path
     services.unit_delete(actor=world.a.admin, unit=first)
