@@ -34,6 +34,7 @@ format: install
 
 messages: install  ## extract and compile translations after changing strings
 	$(RUN_IN_SRC) fangkong makemessages -l zh_Hans -l zh_Hant -l en --no-obsolete --no-location --ignore 'tests/*' --ignore 'settings_test.py' --ignore 'static/vendor/*'
+	$(RUN) python tools/sync_hant.py
 	$(RUN_IN_SRC) fangkong compilemessages
 
 serve: install

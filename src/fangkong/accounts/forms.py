@@ -41,8 +41,13 @@ class LoginForm(AuthenticationForm):
                 )
             self.user_cache = authenticate(self.request, username=username, password=password)
             if self.user_cache is None:
+                # A failed attempt on a real account shows in that account's units' log.
+                target = User.objects.filter(username=username).first()
                 audit.record(
-                    actor=None, action=audit.Action.LOGIN_FAILED, actor_name=username.lower()
+                    actor=None,
+                    action=audit.Action.LOGIN_FAILED,
+                    actor_name=username.lower(),
+                    org_path=audit.user_scope_path(target) if target else "",
                 )
                 raise self.get_invalid_login_error()
             self.confirm_login_allowed(self.user_cache)
