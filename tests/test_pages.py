@@ -84,3 +84,14 @@ def test_dates_and_numbers_follow_the_language(client, world):
     client.post(reverse("set_language"), {"language": "zh-hans", "next": "/"})
     chinese = client.get(reverse("orgunits:detail", args=[world.a.district.pk])).content.decode()
     assert "常住人口" in chinese or "人口" in chinese
+
+
+def test_chinese_pages_group_figures_by_thousands(client, world):
+    from fangkong.orgunits.models import OrgUnit
+
+    OrgUnit.objects.filter(pk=world.a.district.pk).update(residents=430000)
+    client.force_login(world.a.commander)
+    for language in ("zh-hans", "zh-hant"):
+        client.post(reverse("set_language"), {"language": language, "next": "/"})
+        page = client.get(reverse("orgunits:detail", args=[world.a.district.pk])).content.decode()
+        assert "430,000" in page

@@ -238,6 +238,7 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env_str("FANGKONG_TIME_ZONE", "Asia/Shanghai")
 USE_I18N = True
 USE_TZ = True
+FORMAT_MODULE_PATH = ["fangkong.formats"]
 LANGUAGE_COOKIE_NAME = "fangkong_language"
 LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
 

@@ -160,3 +160,63 @@ class AuditEntry(models.Model):
     @property
     def scope_path(self) -> str:
         return self.org_path
+
+    def labelled_changes(self) -> list[tuple[str, object, object, bool]]:
+        """(label in the current language, old, new, is a change) for each recorded item.
+
+        Items are either a field's ``[old, new]`` or a summary value (an import's counts).
+        """
+        from django.apps import apps
+
+        model = None
+        if self.target_type:
+            try:
+                model = apps.get_model(self.target_type)
+            except (LookupError, ValueError):
+                model = None
+        rows: list[tuple[str, object, object, bool]] = []
+        for name, pair in (self.changes or {}).items():
+            label = str(SUMMARY_LABELS.get(name, name))
+            if model is not None and name not in SUMMARY_LABELS:
+                label = _verbose_name(model, name)
+            if isinstance(pair, list) and len(pair) == 2:
+                old, new = pair
+                if model is not None and name not in SUMMARY_LABELS:
+                    old, new = _display(model, name, old), _display(model, name, new)
+                rows.append((label, old, new, True))
+            else:
+                if name == "field" and model is not None and isinstance(pair, str):
+                    pair = _verbose_name(model, pair)
+                rows.append((label, None, pair, False))
+        return rows
+
+
+def _verbose_name(model: type[models.Model], name: str) -> str:
+    try:
+        return str(model._meta.get_field(name).verbose_name)  # type: ignore[union-attr]
+    except Exception:  # noqa: BLE001 - an old entry may name a field that is gone
+        return name
+
+
+def _display(model: type[models.Model], name: str, value: object) -> object:
+    """A stored choice value as its label (``grid_worker`` → 网格员)."""
+    try:
+        choices = dict(model._meta.get_field(name).flatchoices)  # type: ignore[union-attr]
+    except Exception:  # noqa: BLE001
+        return value
+    return choices.get(value, value) if choices else value
+
+
+# Labels of the summary items that bulk actions (imports, exports, reveals) record.
+SUMMARY_LABELS = {
+    "file": _("file"),
+    "format": _("format"),
+    "rows": _("rows"),
+    "created": _("created"),
+    "updated": _("updated"),
+    "unchanged": _("unchanged"),
+    "rows_with_errors": _("rows with errors"),
+    "units": _("units"),
+    "users": _("users"),
+    "field": _("field"),
+}

@@ -171,6 +171,6 @@ def user_reveal_phone(*, actor: User, user: User) -> str:
         action=audit.Action.REVEAL,
         target=user,
         org_path=path,
-        changes={"field": ["phone", None]},
+        changes={"field": "phone"},
     )
     return user.phone

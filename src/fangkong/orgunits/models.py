@@ -36,6 +36,17 @@ LEVEL_RANK: dict[str, int] = {
     Level.BUILDING: 5,
 }
 
+# Headings over counts ("Streets 6"); in Chinese the same words as the levels.
+LEVEL_PLURALS: dict[str, object] = {
+    Level.DISTRICT: _("Districts / counties"),
+    Level.STREET: _("Streets"),
+    Level.TOWNSHIP: _("Townships"),
+    Level.COMMUNITY: _("Communities"),
+    Level.VILLAGE: _("Villages"),
+    Level.GRID: _("Grids"),
+    Level.BUILDING: _("Buildings"),
+}
+
 code_validator = RegexValidator(
     r"^[0-9A-Za-z][0-9A-Za-z-]{0,19}$",
     _("A code is 1 to 20 letters, digits or hyphens, e.g. the 12-digit statistical code."),

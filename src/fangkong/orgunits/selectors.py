@@ -10,7 +10,7 @@ from django.db.models.functions import Substr
 from fangkong.core.paths import subtree_q
 from fangkong.core.roles import Perm, Role
 from fangkong.core.scoping import grants, is_global, scope_roots
-from fangkong.orgunits.models import Level, OrgUnit, UnitLeader
+from fangkong.orgunits.models import LEVEL_PLURALS, Level, OrgUnit, UnitLeader
 
 
 def unit_list(*, actor, perm: Perm | None = None) -> QuerySet[OrgUnit]:  # type: ignore[no-untyped-def]
@@ -66,7 +66,9 @@ def subtree_levels(*, unit: OrgUnit) -> list[tuple[str, int]]:
         .annotate(n=Count("id"))
     )
     counted = {row["level"]: row["n"] for row in rows}
-    return [(str(label), counted[value]) for value, label in Level.choices if value in counted]
+    return [
+        (str(LEVEL_PLURALS[value]), counted[value]) for value in Level.values if value in counted
+    ]
 
 
 def subtree_population(*, unit: OrgUnit) -> dict[str, int]:

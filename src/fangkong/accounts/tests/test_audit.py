@@ -50,3 +50,20 @@ def test_the_audit_log_can_be_filtered_by_action_and_user(client, world):
     assert "note-reveal-x" in page and "note-export-x" not in page
     page = client.get(reverse("accounts:audit"), {"user": "a_admin"}).content.decode()
     assert "note-export-x" in page and "note-reveal-x" not in page
+
+
+def test_the_log_shows_changes_with_field_labels_and_choice_names(client, world):
+    from fangkong.accounts import services
+    from fangkong.core.roles import Role
+
+    services.assignment_add(
+        actor=world.a.admin, user=world.a.viewer, role=Role.GRID_WORKER, unit=world.a.grid
+    )
+    services.user_update(actor=world.a.admin, user=world.a.grid_worker_local, phone="13900001111")
+    services.user_reveal_phone(actor=world.a.admin, user=world.a.grid_worker_local)
+    client.force_login(world.a.commander)
+    page = client.get(reverse("accounts:audit")).content.decode()
+    assert "网格员" in page  # the role's name, not its code
+    assert "→ grid_worker" not in page
+    assert "手机号" in page  # the revealed field, by its label
+    assert "13900001111" not in page
