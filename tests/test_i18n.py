@@ -24,11 +24,10 @@ def catalogue(language: str) -> polib.POFile:
 
 @pytest.mark.parametrize("language", TRANSLATED)
 def test_every_string_is_translated_and_none_is_fuzzy(language):
-    untranslated = [
-        e.msgid
-        for e in catalogue(language)
-        if "fuzzy" in e.flags or not (e.msgstr or all(e.msgstr_plural.values()) and e.msgstr_plural)
-    ]
+    def translated(e: polib.POEntry) -> bool:
+        return bool(e.msgstr or (e.msgstr_plural and all(e.msgstr_plural.values())))
+
+    untranslated = [e.msgid for e in catalogue(language) if "fuzzy" in e.flags or not translated(e)]
     assert untranslated == []
 
 

@@ -194,7 +194,7 @@ class AuditEntry(models.Model):
 def _verbose_name(model: type[models.Model], name: str) -> str:
     try:
         return str(model._meta.get_field(name).verbose_name)  # type: ignore[union-attr]
-    except Exception:  # noqa: BLE001 - an old entry may name a field that is gone
+    except Exception:  # an old entry may name a field that is gone
         return name
 
 
@@ -202,7 +202,7 @@ def _display(model: type[models.Model], name: str, value: object) -> object:
     """A stored choice value as its label (``grid_worker`` → 网格员)."""
     try:
         choices = dict(model._meta.get_field(name).flatchoices)  # type: ignore[union-attr]
-    except Exception:  # noqa: BLE001
+    except Exception:
         return value
     return choices.get(value, value) if choices else value
 
