@@ -22,6 +22,8 @@ import time
 from collections.abc import Callable
 
 ROWS_DEFAULT = 300_000
+STREET, STREET_UPPER = "00010003", "00010004"
+COMMUNITY, COMMUNITY_UPPER = "000100030005", "000100030006"
 GRID, GRID_UPPER = "0001000300050007", "0001000300050008"
 
 
@@ -45,6 +47,47 @@ def timed(fn: Callable[[], object], repeat: int = 30) -> tuple[float, float]:
     return statistics.median(samples), samples[int(len(samples) * 0.95) - 1]
 
 
+# (name, SQL with {p} for a parameter, parameters); the JSON column is SQLite text or jsonb.
+QUERIES = [
+    (
+        "street page, column range",
+        "SELECT id FROM col_log WHERE org_path >= {p} AND org_path < {p} ORDER BY at DESC LIMIT 50",
+        (STREET, STREET_UPPER),
+    ),
+    (
+        "street page, JSON prefix",
+        "SELECT id FROM json_log WHERE {json} LIKE {p} ORDER BY at DESC LIMIT 50",
+        (STREET + "%",),
+    ),
+    (
+        "grid page, column range",
+        "SELECT id FROM col_log WHERE org_path >= {p} AND org_path < {p} ORDER BY at DESC LIMIT 50",
+        (GRID, GRID_UPPER),
+    ),
+    (
+        "grid page, JSON prefix",
+        "SELECT id FROM json_log WHERE {json} LIKE {p} ORDER BY at DESC LIMIT 50",
+        (GRID + "%",),
+    ),
+    (
+        "community count, column range",
+        "SELECT count(*) FROM col_log WHERE org_path >= {p} AND org_path < {p}",
+        (COMMUNITY, COMMUNITY_UPPER),
+    ),
+    (
+        "community count, JSON prefix",
+        "SELECT count(*) FROM json_log WHERE {json} LIKE {p}",
+        (COMMUNITY + "%",),
+    ),
+]
+
+
+def rows_for(count: int) -> list[tuple[int, float, str, str]]:
+    all_paths = paths()
+    rnd = random.Random(2020)
+    return [(i, float(i), rnd.choice(all_paths), "x" * 40) for i in range(count)]
+
+
 def run_sqlite(rows: int) -> dict[str, tuple[float, float]]:
     db = sqlite3.connect("/tmp/fangkong_audit_bench.sqlite3")
     db.executescript(
@@ -58,38 +101,19 @@ def run_sqlite(rows: int) -> dict[str, tuple[float, float]]:
         CREATE INDEX json_log_at ON json_log (at);
         """
     )
-    all_paths = paths()
-    rnd = random.Random(2020)
-    data = [(i, float(i), rnd.choice(all_paths), "x" * 40) for i in range(rows)]
+    data = rows_for(rows)
     db.executemany("INSERT INTO col_log VALUES (?,?,?,?)", data)
     db.executemany(
         "INSERT INTO json_log VALUES (?,?,?,?)",
         [(i, at, json.dumps({"org_path": p}), n) for i, at, p, n in data],
     )
     db.commit()
-    street, upper = "00010003", "00010004"
-    community, c_upper = "000100030005", "000100030006"
     db.execute("ANALYZE")
-    results = {
-        "street page, column range": timed(lambda: db.execute(
-            "SELECT id FROM col_log WHERE org_path >= ? AND org_path < ? ORDER BY at DESC LIMIT 50",
-            (street, upper)).fetchall()),
-        "street page, JSON prefix": timed(lambda: db.execute(
-            "SELECT id FROM json_log WHERE json_extract(additional_data, '$.org_path') LIKE ? "
-            "ORDER BY at DESC LIMIT 50", (street + "%",)).fetchall()),
-        "grid page, column range": timed(lambda: db.execute(
-            "SELECT id FROM col_log WHERE org_path >= ? AND org_path < ? ORDER BY at DESC LIMIT 50",
-            (GRID, GRID_UPPER)).fetchall()),
-        "grid page, JSON prefix": timed(lambda: db.execute(
-            "SELECT id FROM json_log WHERE json_extract(additional_data, '$.org_path') LIKE ? "
-            "ORDER BY at DESC LIMIT 50", (GRID + "%",)).fetchall()),
-        "community count, column range": timed(lambda: db.execute(
-            "SELECT count(*) FROM col_log WHERE org_path >= ? AND org_path < ?",
-            (community, c_upper)).fetchall()),
-        "community count, JSON prefix": timed(lambda: db.execute(
-            "SELECT count(*) FROM json_log WHERE json_extract(additional_data, '$.org_path') LIKE ?",
-            (community + "%",)).fetchall()),
-    }
+    json_path = "json_extract(additional_data, '$.org_path')"
+    results = {}
+    for name, sql, params in QUERIES:
+        query = sql.format(p="?", json=json_path)
+        results[name] = timed(lambda q=query, a=params: db.execute(q, a).fetchall())
     db.close()
     return results
 
@@ -98,14 +122,16 @@ def run_postgres(url: str, rows: int) -> dict[str, tuple[float, float]]:
     import psycopg
 
     with psycopg.connect(url, autocommit=True) as db:
+        db.execute("DROP TABLE IF EXISTS col_log; DROP TABLE IF EXISTS json_log")
         db.execute(
-            "DROP TABLE IF EXISTS col_log; DROP TABLE IF EXISTS json_log;"
-            "CREATE TABLE col_log (id bigint PRIMARY KEY, at double precision, org_path text, note text);"
-            "CREATE TABLE json_log (id bigint PRIMARY KEY, at double precision, additional_data jsonb, note text);"
+            "CREATE TABLE col_log (id bigint PRIMARY KEY, at double precision, "
+            "org_path text, note text)"
         )
-        all_paths = paths()
-        rnd = random.Random(2020)
-        data = [(i, float(i), rnd.choice(all_paths), "x" * 40) for i in range(rows)]
+        db.execute(
+            "CREATE TABLE json_log (id bigint PRIMARY KEY, at double precision, "
+            "additional_data jsonb, note text)"
+        )
+        data = rows_for(rows)
         with db.cursor() as cur:
             with cur.copy("COPY col_log FROM STDIN") as copy:
                 for row in data:
@@ -116,29 +142,12 @@ def run_postgres(url: str, rows: int) -> dict[str, tuple[float, float]]:
         db.execute("CREATE INDEX col_log_scope ON col_log (org_path, at)")
         db.execute("CREATE INDEX col_log_at ON col_log (at)")
         db.execute("CREATE INDEX json_log_at ON json_log (at)")
-        db.execute("ANALYZE col_log; ANALYZE json_log")
-        street, upper = "00010003", "00010004"
-        community, c_upper = "000100030005", "000100030006"
-        results = {
-            "street page, column range": timed(lambda: db.execute(
-                "SELECT id FROM col_log WHERE org_path >= %s AND org_path < %s ORDER BY at DESC LIMIT 50",
-                (street, upper)).fetchall()),
-            "street page, JSON prefix": timed(lambda: db.execute(
-                "SELECT id FROM json_log WHERE additional_data->>'org_path' LIKE %s "
-                "ORDER BY at DESC LIMIT 50", (street + "%",)).fetchall()),
-            "grid page, column range": timed(lambda: db.execute(
-                "SELECT id FROM col_log WHERE org_path >= %s AND org_path < %s ORDER BY at DESC LIMIT 50",
-                (GRID, GRID_UPPER)).fetchall()),
-            "grid page, JSON prefix": timed(lambda: db.execute(
-                "SELECT id FROM json_log WHERE additional_data->>'org_path' LIKE %s "
-                "ORDER BY at DESC LIMIT 50", (GRID + "%",)).fetchall()),
-            "community count, column range": timed(lambda: db.execute(
-                "SELECT count(*) FROM col_log WHERE org_path >= %s AND org_path < %s",
-                (community, c_upper)).fetchall()),
-            "community count, JSON prefix": timed(lambda: db.execute(
-                "SELECT count(*) FROM json_log WHERE additional_data->>'org_path' LIKE %s",
-                (community + "%",)).fetchall()),
-        }
+        db.execute("ANALYZE col_log")
+        db.execute("ANALYZE json_log")
+        results = {}
+        for name, sql, params in QUERIES:
+            query = sql.format(p="%s", json="additional_data->>'org_path'")
+            results[name] = timed(lambda q=query, a=params: db.execute(q, a).fetchall())
         db.execute("DROP TABLE col_log; DROP TABLE json_log")
     return results
 

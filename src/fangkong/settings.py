@@ -122,11 +122,13 @@ if not SECRET_KEY:
 # Personal-data field keys: "id=base64key,old=base64key", the first one encrypts.
 FANGKONG_FIELD_KEYS = env_str("FANGKONG_FIELD_KEYS", "")
 FANGKONG_BLIND_INDEX_KEY = env_str("FANGKONG_BLIND_INDEX_KEY", "")
-if not FANGKONG_FIELD_KEYS and not (DEBUG or DEMO or env_bool("FANGKONG_TESTING", False)):
-    raise ImproperlyConfigured(
-        "FANGKONG_FIELD_KEYS is required outside demo and debug mode "
-        "(generate one with: fangkong genkey)"
-    )
+if not (DEBUG or DEMO or env_bool("FANGKONG_TESTING", False)):
+    for _name in ("FANGKONG_FIELD_KEYS", "FANGKONG_BLIND_INDEX_KEY"):
+        if not os.environ.get(_name):
+            raise ImproperlyConfigured(
+                f"{_name} is required outside demo and debug mode "
+                "(generate the keys with: fangkong genkey)"
+            )
 
 ALLOWED_HOSTS = env_list("FANGKONG_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("FANGKONG_CSRF_TRUSTED_ORIGINS", [])
@@ -163,6 +165,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "fangkong.core.middleware.SessionRefreshMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -214,7 +217,8 @@ AUTH_PASSWORD_VALIDATORS = [
 
 # A shift is at most 12 hours; an idle phone is logged out after the idle limit.
 SESSION_COOKIE_AGE = env_int("FANGKONG_SESSION_IDLE_SECONDS", 8 * 3600, minimum=300)
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_REFRESH_SECONDS = env_int("FANGKONG_SESSION_REFRESH_SECONDS", 300, minimum=1)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = env_bool("FANGKONG_SECURE_COOKIES", False)

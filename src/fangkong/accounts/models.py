@@ -187,6 +187,8 @@ class AuditEntry(models.Model):
             else:
                 if name == "field" and model is not None and isinstance(pair, str):
                     pair = _verbose_name(model, pair)
+                elif isinstance(pair, dict):
+                    pair = ", ".join(f"{key} {value}" for key, value in pair.items())
                 rows.append((label, None, pair, False))
         return rows
 
@@ -219,4 +221,5 @@ SUMMARY_LABELS = {
     "units": _("units"),
     "users": _("users"),
     "field": _("field"),
+    "demo": _("demo district"),
 }

@@ -46,10 +46,13 @@ def _keys() -> tuple[str, dict[str, bytes], bytes]:
         keys[current] = hashlib.sha256(
             b"fangkong-field-key:" + settings.SECRET_KEY.encode()
         ).digest()
-    index_key = hashlib.sha256(b"fangkong-blind-index:" + keys[current]).digest()
+    # The index key is separate from the field keys so that rotating those keeps
+    # every stored value findable; demo and test installations derive it.
     configured_index = getattr(settings, "FANGKONG_BLIND_INDEX_KEY", "")
     if configured_index:
         index_key = base64.urlsafe_b64decode(configured_index)
+    else:
+        index_key = hashlib.sha256(b"fangkong-blind-index:" + settings.SECRET_KEY.encode()).digest()
     return current, keys, index_key
 
 

@@ -121,5 +121,23 @@ def test_argon2_hashes_and_checks(world):
 
 
 def test_sessions_expire_when_idle():
-    assert settings.SESSION_SAVE_EVERY_REQUEST
     assert settings.SESSION_COOKIE_AGE <= 12 * 3600
+
+
+def test_an_active_session_is_extended_but_not_written_on_every_request(client, world, monkeypatch):
+    import time
+
+    from django.contrib.sessions.models import Session
+
+    clock = [1_800_000_000.0]
+    monkeypatch.setattr(time, "time", lambda: clock[0])
+    client.force_login(world.a.viewer)
+    client.get(reverse("home"))
+    key = client.session.session_key
+    first = Session.objects.get(session_key=key).expire_date
+    clock[0] += 60
+    client.get(reverse("home"))
+    assert Session.objects.get(session_key=key).expire_date == first
+    clock[0] += settings.SESSION_REFRESH_SECONDS
+    client.get(reverse("home"))
+    assert Session.objects.get(session_key=key).expire_date > first
