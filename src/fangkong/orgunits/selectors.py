@@ -38,45 +38,59 @@ def breadcrumbs(*, actor, unit: OrgUnit) -> list[OrgUnit]:  # type: ignore[no-un
     return list(unit_list(actor=actor).filter(pk__in=unit.ancestors().values("pk")))
 
 
-def children_with_counts(*, unit: OrgUnit) -> list[OrgUnit]:
-    """Direct children, each with ``sub_units`` and ``grids``: the sizes of its subtree."""
+@dataclass
+class SubtreeSummary:
+    """What a unit page shows about everything below the unit, from one grouped query."""
+
+    children: list[OrgUnit]
+    levels: list[tuple[str, int]]
+    population: dict[str, int]
+
+
+def subtree_summary(*, unit: OrgUnit) -> SubtreeSummary:
+    """Direct children (each with ``sub_units`` and ``grids`` below it), counts per level,
+    and residents and households summed over the grids (the unit's own figure may differ).
+
+    One pass over the subtree grouped by (child, level, depth): three separate
+    aggregates cost three scans of a street's 10,000 units.
+    """
     children = list(OrgUnit.objects.filter(parent=unit).order_by("path"))
-    if not children:
-        return children
-    width = len(unit.path) + 4
-    below = (
-        OrgUnit.objects.filter(subtree_q("path", unit.path), depth__gt=unit.depth + 1)
-        .annotate(prefix=Substr("path", 1, width))
-        .values("prefix")
-        .annotate(n=Count("id"), grids=Count("id", filter=Q(level=Level.GRID)))
+    rows = (
+        OrgUnit.objects.filter(subtree_q("path", unit.path), depth__gt=unit.depth)
+        .annotate(prefix=Substr("path", 1, len(unit.path) + 4))
+        .values("prefix", "level", "depth")
+        .annotate(n=Count("id"), residents=Sum("residents"), households=Sum("households"))
     )
-    counts = {row["prefix"]: row for row in below}
+    below: dict[str, dict[str, int]] = {}
+    per_level: dict[str, int] = {}
+    population = {"residents": 0, "households": 0}
+    for row in rows:
+        per_level[row["level"]] = per_level.get(row["level"], 0) + row["n"]
+        if row["level"] == Level.GRID:
+            population["residents"] += row["residents"] or 0
+            population["households"] += row["households"] or 0
+        if row["depth"] > unit.depth + 1:
+            counts = below.setdefault(row["prefix"], {"n": 0, "grids": 0})
+            counts["n"] += row["n"]
+            if row["level"] == Level.GRID:
+                counts["grids"] += row["n"]
     for child in children:
-        row = counts.get(child.path, {})
-        child.sub_units = row.get("n", 0)  # type: ignore[attr-defined]
-        child.grids = row.get("grids", 0)  # type: ignore[attr-defined]
-    return children
+        counts = below.get(child.path, {})
+        child.sub_units = counts.get("n", 0)  # type: ignore[attr-defined]
+        child.grids = counts.get("grids", 0)  # type: ignore[attr-defined]
+    levels = [(str(LEVEL_PLURALS[v]), per_level[v]) for v in Level.values if v in per_level]
+    return SubtreeSummary(children=children, levels=levels, population=population)
 
 
 def subtree_levels(*, unit: OrgUnit) -> list[tuple[str, int]]:
-    """(level label, count) for every level below ``unit``, top level first."""
+    """(level, count) for every level below ``unit``, top level first."""
     rows = (
         OrgUnit.objects.filter(subtree_q("path", unit.path), depth__gt=unit.depth)
         .values("level")
         .annotate(n=Count("id"))
     )
     counted = {row["level"]: row["n"] for row in rows}
-    return [
-        (str(LEVEL_PLURALS[value]), counted[value]) for value in Level.values if value in counted
-    ]
-
-
-def subtree_population(*, unit: OrgUnit) -> dict[str, int]:
-    """Residents and households summed over the grids below (the unit's own figure may differ)."""
-    totals = OrgUnit.objects.filter(
-        subtree_q("path", unit.path), depth__gt=unit.depth, children__isnull=True
-    ).aggregate(residents=Sum("residents"), households=Sum("households"))
-    return {key: value or 0 for key, value in totals.items()}
+    return [(str(LEVEL_PLURALS[v]), counted[v]) for v in Level.values if v in counted]
 
 
 def leaders_of(*, actor, unit: OrgUnit) -> QuerySet[UnitLeader]:  # type: ignore[no-untyped-def]

@@ -37,7 +37,8 @@ def unit_index(request: AuthedRequest) -> HttpResponse:
 
 def unit_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     unit = _unit_or_404(request, pk)
-    children = Paginator(selectors.children_with_counts(unit=unit), CHILDREN_PER_PAGE)
+    summary = selectors.subtree_summary(unit=unit)
+    children = Paginator(summary.children, CHILDREN_PER_PAGE)
     return render(
         request,
         "orgunits/unit_detail.html",
@@ -45,8 +46,8 @@ def unit_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             "unit": unit,
             "crumbs": selectors.breadcrumbs(actor=request.user, unit=unit),
             "children": children.get_page(request.GET.get("page")),
-            "levels": selectors.subtree_levels(unit=unit),
-            "population": selectors.subtree_population(unit=unit),
+            "levels": summary.levels,
+            "population": summary.population,
             "leaders": selectors.leaders_of(actor=request.user, unit=unit),
             "may_manage": request.user.has_perm(Perm.MANAGE_UNITS, unit),
             "may_lead": request.user.has_perm(Perm.MANAGE_LEADERS, unit),
