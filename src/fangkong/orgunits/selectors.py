@@ -39,10 +39,17 @@ def breadcrumbs(*, actor, unit: OrgUnit) -> list[OrgUnit]:  # type: ignore[no-un
 
 
 @dataclass
+class ChildRow:
+    unit: OrgUnit
+    sub_units: int
+    grids: int
+
+
+@dataclass
 class SubtreeSummary:
     """What a unit page shows about everything below the unit, from one grouped query."""
 
-    children: list[OrgUnit]
+    children: list[ChildRow]
     levels: list[tuple[str, int]]
     population: dict[str, int]
 
@@ -74,12 +81,14 @@ def subtree_summary(*, unit: OrgUnit) -> SubtreeSummary:
             counts["n"] += row["n"]
             if row["level"] == Level.GRID:
                 counts["grids"] += row["n"]
-    for child in children:
-        counts = below.get(child.path, {})
-        child.sub_units = counts.get("n", 0)  # type: ignore[attr-defined]
-        child.grids = counts.get("grids", 0)  # type: ignore[attr-defined]
+    rows_out = [
+        ChildRow(
+            child, below.get(child.path, {}).get("n", 0), below.get(child.path, {}).get("grids", 0)
+        )
+        for child in children
+    ]
     levels = [(str(LEVEL_PLURALS[v]), per_level[v]) for v in Level.values if v in per_level]
-    return SubtreeSummary(children=children, levels=levels, population=population)
+    return SubtreeSummary(children=rows_out, levels=levels, population=population)
 
 
 def subtree_levels(*, unit: OrgUnit) -> list[tuple[str, int]]:

@@ -10,7 +10,7 @@ pytestmark = pytest.mark.django_db
 
 def test_the_subtree_summary_counts_each_childs_units_and_sums_the_grids(world):
     summary = selectors.subtree_summary(unit=world.a.district)
-    by_code = {child.code: child for child in summary.children}
+    by_code = {row.unit.code: row for row in summary.children}
     assert by_code[world.a.street.code].sub_units == 3
     assert by_code[world.a.street.code].grids == 2
     assert by_code[world.a.street2.code].sub_units == 0
