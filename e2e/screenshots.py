@@ -29,6 +29,7 @@ ARGS = [
 ]
 WIDTHS = {"phone": (375, 812), "desktop": (1280, 900)}
 LANGUAGES = ["zh-hans", "en", "zh-hant"]
+BROWSER_LOCALES = {"zh-hans": "zh-CN", "zh-hant": "zh-TW", "en": "en-US"}
 
 
 def login(page: Page, base: str, username: str, password: str) -> None:
@@ -63,7 +64,9 @@ def main() -> int:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         for lang in args.languages.split(","):
             for label, (width, height) in WIDTHS.items():
-                context = browser.new_context(viewport={"width": width, "height": height})
+                context = browser.new_context(
+                    viewport={"width": width, "height": height}, locale=BROWSER_LOCALES[lang]
+                )
                 context.add_cookies(
                     [{"name": "fangkong_language", "value": lang, "url": args.base}]
                 )
@@ -87,9 +90,13 @@ def main() -> int:
                     ("unit-import", "/units/import/"),
                     ("users", "/users/"),
                     ("user-new", "/users/new/"),
+                    ("user-detail", None),
                     ("audit", "/audit/"),
                 ]
                 for name, path in pages:
+                    if path is None:
+                        page.goto(f"{args.base}/users/")
+                        path = first_link(page, "table tbody a") or "/users/"
                     page.goto(args.base + path)
                     file = out / f"{name}-{lang}-{label}.png"
                     page.screenshot(path=file, full_page=True)

@@ -95,6 +95,7 @@ ENDPOINTS = [
     ),
     Endpoint("accounts:audit", "GET", lambda w: [], Perm.VIEW_AUDIT),
     Endpoint("orgunits:index", "GET", lambda w: [], None),
+    Endpoint("orgunits:lookup", "GET", lambda w: [], None),
     Endpoint("orgunits:create_root", "GET", lambda w: [], None, superuser_only=True),
     Endpoint("orgunits:import", "GET", lambda w: [], Perm.MANAGE_UNITS),
     Endpoint("orgunits:template", "GET", lambda w: ["xlsx"], None),  # an empty template

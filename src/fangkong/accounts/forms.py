@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib.auth import authenticate
 from django.contrib.auth.forms import AuthenticationForm
@@ -11,7 +13,9 @@ from fangkong.accounts import audit, throttle
 from fangkong.accounts.models import User
 from fangkong.core.middleware import current_ip
 from fangkong.core.roles import Perm, Role
+from fangkong.core.scoping import perms_at, scope_roots
 from fangkong.orgunits.models import OrgUnit
+from fangkong.orgunits.widgets import UnitCodeInput
 
 
 class LoginForm(AuthenticationForm):
@@ -54,6 +58,15 @@ class LoginForm(AuthenticationForm):
         return self.cleaned_data
 
 
+def grantable_roles(actor: User) -> list[tuple[str, Any]]:
+    """The roles the actor could grant at some unit: never one above its own."""
+    roots = scope_roots(actor, Perm.MANAGE_USERS)
+    if roots is None:
+        return list(Role.choices)
+    held = [perms_at(actor, root) for root in roots]
+    return [(role.value, role.label) for role in Role if any(role.perms <= h for h in held)]
+
+
 class UserCreateForm(forms.Form):
     username = forms.CharField(label=_("User name"), max_length=150)
     full_name = forms.CharField(label=_("Full name"), max_length=100)
@@ -66,9 +79,13 @@ class UserCreateForm(forms.Form):
 
     def __init__(self, *args, actor: User, **kwargs) -> None:  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
+        roles = grantable_roles(actor)
+        self.fields["role"].choices = roles  # type: ignore[attr-defined]
+        if Role.GRID_WORKER in dict(roles):
+            self.fields["role"].initial = Role.GRID_WORKER
         self.fields["unit"].queryset = OrgUnit.objects.visible_to(actor, Perm.MANAGE_USERS)  # type: ignore[attr-defined]
-        self.fields["unit"].widget = forms.TextInput(attrs={"autocomplete": "off"})
-        self.fields["unit"].help_text = _("The code of the unit, e.g. 370102001001.")
+        self.fields["unit"].widget = UnitCodeInput()
+        self.fields["unit"].help_text = _("Type part of the unit's name or code and pick it.")
         self.fields["username"].widget.attrs.update(autocomplete="off", autocapitalize="none")
         self.fields["phone"].widget.attrs.update(inputmode="tel", autocomplete="off")
 
@@ -93,9 +110,13 @@ class AssignmentForm(forms.Form):
 
     def __init__(self, *args, actor: User, **kwargs) -> None:  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
+        roles = grantable_roles(actor)
+        self.fields["role"].choices = roles  # type: ignore[attr-defined]
+        if Role.GRID_WORKER in dict(roles):
+            self.fields["role"].initial = Role.GRID_WORKER
         self.fields["unit"].queryset = OrgUnit.objects.visible_to(actor, Perm.MANAGE_USERS)  # type: ignore[attr-defined]
-        self.fields["unit"].widget = forms.TextInput(attrs={"autocomplete": "off"})
-        self.fields["unit"].help_text = _("The code of the unit, e.g. 370102001001.")
+        self.fields["unit"].widget = UnitCodeInput()
+        self.fields["unit"].help_text = _("Type part of the unit's name or code and pick it.")
 
 
 class AuditFilterForm(forms.Form):

@@ -176,6 +176,8 @@ class AuditEntry(models.Model):
                 model = None
         rows: list[tuple[str, object, object, bool]] = []
         for name, pair in (self.changes or {}).items():
+            if name in HIDDEN_ITEMS:
+                continue
             label = str(SUMMARY_LABELS.get(name, name))
             if model is not None and name not in SUMMARY_LABELS:
                 label = _verbose_name(model, name)
@@ -209,6 +211,9 @@ def _display(model: type[models.Model], name: str, value: object) -> object:
     return choices.get(value, value) if choices else value
 
 
+# Items kept for the machine (the demo's parameters), not shown in the log.
+HIDDEN_ITEMS = {"demo"}
+
 # Labels of the summary items that bulk actions (imports, exports, reveals) record.
 SUMMARY_LABELS = {
     "file": _("file"),
@@ -221,5 +226,4 @@ SUMMARY_LABELS = {
     "units": _("units"),
     "users": _("users"),
     "field": _("field"),
-    "demo": _("demo district"),
 }

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from fangkong.accounts.models import User
 from fangkong.core.roles import Perm
 from fangkong.orgunits.models import LEVEL_RANK, Level, OrgUnit
+from fangkong.orgunits.widgets import UnitCodeInput
 
 
 class UnitForm(forms.ModelForm):
@@ -41,8 +42,10 @@ class MoveForm(forms.Form):
             .filter(level__in=[v for v, r in LEVEL_RANK.items() if r < unit.level_rank])
             .exclude(pk=unit.parent_id)
         )
-        self.fields["parent"].help_text = _("Type the code of the unit to move it under.")
-        self.fields["parent"].widget = forms.TextInput(attrs={"autocomplete": "off"})
+        self.fields["parent"].help_text = _(
+            "Type part of the new parent's name or code and pick it."
+        )
+        self.fields["parent"].widget = UnitCodeInput()
 
 
 class LeaderForm(forms.Form):

@@ -7,6 +7,7 @@ app_name = "orgunits"
 urlpatterns = [
     path("", views.unit_index, name="index"),
     path("new/", views.unit_create, name="create_root"),
+    path("lookup/", views.unit_lookup, name="lookup"),
     path("import/", views_io.unit_import, name="import"),
     path("template.<str:fmt>", views_io.unit_template, name="template"),
     path("<int:pk>/", views.unit_detail, name="detail"),

@@ -35,6 +35,13 @@ def unit_index(request: AuthedRequest) -> HttpResponse:
     )
 
 
+def unit_lookup(request: AuthedRequest) -> HttpResponse:
+    """Suggestions for a unit field: units in scope whose name or code matches what is typed."""
+    query = next((str(value) for value in request.GET.values() if str(value).strip()), "")
+    units = selectors.unit_search(actor=request.user, query=query, limit=20) if query else []
+    return render(request, "orgunits/_unit_options.html", {"units": units})
+
+
 def unit_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     unit = _unit_or_404(request, pk)
     summary = selectors.subtree_summary(unit=unit)

@@ -170,3 +170,12 @@ def test_the_user_list_shows_only_users_in_scope(world, client):
     assert "a_grid_worker_local" in page
     assert "a_street2_officer" not in page
     assert "b_" not in page
+
+
+def test_the_user_form_offers_only_roles_the_manager_could_grant(world, client):
+    client.force_login(world.a.community_officer)
+    form = client.get(reverse("accounts:user_create")).context["form"]
+    offered = {value for value, _ in form.fields["role"].choices}
+    assert Role.GRID_WORKER in offered and Role.VIEWER in offered
+    assert Role.ADMIN not in offered and Role.COMMANDER not in offered
+    assert form.fields["role"].initial == Role.GRID_WORKER

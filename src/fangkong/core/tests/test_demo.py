@@ -242,7 +242,7 @@ def test_a_database_with_other_units_is_refused(world) -> None:  # type: ignore[
 @pytest.mark.django_db
 def test_reset_refuses_a_database_it_cannot_delete_and_recreate() -> None:
     # The test database is in memory on SQLite; on PostgreSQL --reset is refused outright.
-    with pytest.raises(CommandError, match="in-memory|only works on SQLite"):
+    with pytest.raises(CommandError, match=r"in-memory|only works on SQLite"):
         _run("demo", "--reset", *SMALL_ARGS)
 
 

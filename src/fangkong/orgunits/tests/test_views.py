@@ -92,3 +92,11 @@ def test_the_move_form_offers_no_parent_outside_scope(world, client):
     assert "parent" in response.context["form"].errors
     world.a.grid.refresh_from_db()
     assert world.a.grid.parent == world.a.community
+
+
+def test_unit_suggestions_come_only_from_the_users_scope(world, client):
+    client.force_login(world.a.street_officer)
+    options = client.get(reverse("orgunits:lookup"), {"unit": "网格"}).content.decode()
+    assert world.a.grid.code in options and world.a.grid2.code in options
+    assert world.b.grid.code not in options
+    assert client.get(reverse("orgunits:lookup"), {"unit": ""}).content.decode().strip() == ""
