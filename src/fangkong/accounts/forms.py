@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.contrib.auth import authenticate
 from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.password_validation import validate_password
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -58,6 +59,9 @@ class LoginForm(AuthenticationForm):
         return self.cleaned_data
 
 
+UNIT_NOT_FOUND = _("No unit in your area has this code; pick one from the suggestions.")
+
+
 def grantable_roles(actor: User) -> list[tuple[str, Any]]:
     """The roles the actor could grant at some unit: never one above its own."""
     roots = scope_roots(actor, Perm.MANAGE_USERS)
@@ -73,9 +77,17 @@ class UserCreateForm(forms.Form):
     phone = forms.CharField(label=_("Phone"), max_length=20, required=False)
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
     unit = forms.ModelChoiceField(
-        label=_("Unit"), queryset=OrgUnit.objects.none(), to_field_name="code"
+        label=_("Unit"),
+        queryset=OrgUnit.objects.none(),
+        to_field_name="code",
+        error_messages={"invalid_choice": UNIT_NOT_FOUND},
     )
     password = forms.CharField(label=_("Initial password"), widget=forms.PasswordInput)
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        validate_password(password)
+        return password
 
     def __init__(self, *args, actor: User, **kwargs) -> None:  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
@@ -105,7 +117,10 @@ class SetPasswordForm(forms.Form):
 class AssignmentForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
     unit = forms.ModelChoiceField(
-        label=_("Unit"), queryset=OrgUnit.objects.none(), to_field_name="code"
+        label=_("Unit"),
+        queryset=OrgUnit.objects.none(),
+        to_field_name="code",
+        error_messages={"invalid_choice": UNIT_NOT_FOUND},
     )
 
     def __init__(self, *args, actor: User, **kwargs) -> None:  # type: ignore[no-untyped-def]

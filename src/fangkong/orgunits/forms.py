@@ -32,7 +32,15 @@ class UnitForm(forms.ModelForm):
 
 class MoveForm(forms.Form):
     parent = forms.ModelChoiceField(
-        label=_("New parent unit"), queryset=OrgUnit.objects.none(), to_field_name="code"
+        label=_("New parent unit"),
+        queryset=OrgUnit.objects.none(),
+        to_field_name="code",
+        error_messages={
+            "invalid_choice": _(
+                "No unit with this code can take this unit: it must be in your area and "
+                "at a higher level."
+            )
+        },
     )
 
     def __init__(self, *args, actor: User, unit: OrgUnit, **kwargs) -> None:  # type: ignore[no-untyped-def]

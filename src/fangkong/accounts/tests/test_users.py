@@ -179,3 +179,20 @@ def test_the_user_form_offers_only_roles_the_manager_could_grant(world, client):
     assert Role.GRID_WORKER in offered and Role.VIEWER in offered
     assert Role.ADMIN not in offered and Role.COMMANDER not in offered
     assert form.fields["role"].initial == Role.GRID_WORKER
+
+
+def test_the_user_form_says_what_is_wrong_with_each_field_at_once(world, client):
+    client.force_login(world.a.community_officer)
+    response = client.post(
+        reverse("accounts:user_create"),
+        {
+            "username": "li",
+            "full_name": "李四",
+            "role": Role.GRID_WORKER,
+            "unit": "999",
+            "password": "123",
+        },
+    )
+    errors = response.context["form"].errors
+    assert "您管辖范围内没有此代码的单位" in errors["unit"][0]
+    assert errors["password"]
