@@ -30,7 +30,12 @@ def unit_search(*, actor, query: str, limit: int = 50) -> QuerySet[OrgUnit]:  # 
     if not query:
         return OrgUnit.objects.none()
     match = Q(name__icontains=query) | Q(code__startswith=query)
-    return unit_list(actor=actor).filter(match).order_by("depth", "path")[:limit]
+    return (
+        unit_list(actor=actor)
+        .filter(match)
+        .select_related("parent")
+        .order_by("depth", "path")[:limit]
+    )
 
 
 def breadcrumbs(*, actor, unit: OrgUnit) -> list[OrgUnit]:  # type: ignore[no-untyped-def]

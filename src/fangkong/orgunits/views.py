@@ -16,6 +16,7 @@ from fangkong.orgunits.forms import EndLeaderForm, LeaderForm, MoveForm, UnitFor
 from fangkong.orgunits.models import OrgUnit, UnitLeader
 
 CHILDREN_PER_PAGE = 50
+SEARCH_LIMIT = 50
 
 
 def _unit_or_404(request: AuthedRequest, pk: int, perm: Perm | None = None) -> OrgUnit:
@@ -27,11 +28,20 @@ def _unit_or_404(request: AuthedRequest, pk: int, perm: Perm | None = None) -> O
 
 def unit_index(request: AuthedRequest) -> HttpResponse:
     query = request.GET.get("q", "")
-    results = selectors.unit_search(actor=request.user, query=query) if query else None
+    results = (
+        list(selectors.unit_search(actor=request.user, query=query, limit=SEARCH_LIMIT))
+        if query
+        else None
+    )
     return render(
         request,
         "orgunits/unit_index.html",
-        {"query": query, "results": results, "tops": selectors.top_units(actor=request.user)},
+        {
+            "query": query,
+            "results": results,
+            "capped": results is not None and len(results) == SEARCH_LIMIT,
+            "tops": selectors.top_units(actor=request.user),
+        },
     )
 
 

@@ -100,3 +100,9 @@ def test_unit_suggestions_come_only_from_the_users_scope(world, client):
     assert world.a.grid.code in options and world.a.grid2.code in options
     assert world.b.grid.code not in options
     assert client.get(reverse("orgunits:lookup"), {"unit": ""}).content.decode().strip() == ""
+
+
+def test_search_results_name_the_parent_so_that_twin_names_can_be_told_apart(world, client):
+    client.force_login(world.a.commander)
+    page = client.get(reverse("orgunits:index"), {"q": "第一网格"}).content.decode()
+    assert world.a.community.name in page
