@@ -57,8 +57,11 @@ class Command(BaseCommand):
             default=default_workers(),
             help="worker processes (default: the number of cores)",
         )
+        # granian's default, 256 threads a worker, gave no more throughput than 8 here
+        # and a longer latency tail, and every thread holds its own SQLite connection
+        # (docs/performance.md, "Server threads").
         parser.add_argument(
-            "--threads", type=int, default=None, help="threads per worker (default: granian's)"
+            "--threads", type=int, default=8, help="threads per worker (default: 8)"
         )
         parser.add_argument(
             "--dry-run",
