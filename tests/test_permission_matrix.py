@@ -275,3 +275,25 @@ def test_list_apis_return_only_rows_in_scope(world: World, client):
                 holds(user, Perm.MANAGE_USERS, a.unit.path)
                 for a in subject.assignments.select_related("unit")
             ), (user.username, subject.username)
+
+
+@pytest.mark.django_db
+def test_roles_elsewhere_are_not_shown_with_a_user(world: World, client):
+    from fangkong.accounts.models import Assignment
+
+    dual = world.a.grid_worker_local
+    Assignment.objects.create(
+        user=dual, role=Role.COMMANDER, unit=world.b.district, org_path=world.b.district.path
+    )
+    client.force_login(world.a.community_officer)
+    for url in (reverse("accounts:user_list"), reverse("accounts:user_detail", args=[dual.pk])):
+        assert world.b.district.name not in client.get(url).content.decode()
+    body = client.get(reverse("api:get_user", args=[dual.pk])).json()
+    assert [a["unit_id"] for a in body["assignments"]] == [world.a.grid.pk]
+
+
+@pytest.mark.django_db
+def test_a_huge_page_number_is_refused_not_a_server_error(world: World, client):
+    client.force_login(world.a.admin)
+    response = client.get(reverse("api:list_units"), {"page": "99999999999999999999"})
+    assert response.status_code == 422

@@ -1,11 +1,12 @@
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Router
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from fangkong.accounts import selectors
 from fangkong.accounts.models import User
 from fangkong.accounts.schemas import AssignmentOut, UserOut
+from fangkong.core.pagination import BoundedPagination
 
 router = Router(tags=["accounts"])
 
@@ -19,7 +20,7 @@ def _out(user: User) -> UserOut:
         phone_masked=user.masked_phone,
         assignments=[
             AssignmentOut(role=a.role, unit_id=a.unit_id, unit_name=a.unit.name)
-            for a in user.assignments.all()
+            for a in getattr(user, "roles_in_scope", [])
         ],
     )
 
@@ -30,7 +31,7 @@ def me(request: HttpRequest):
 
 
 @router.get("/users", response=list[UserOut])
-@paginate(PageNumberPagination, page_size=100)
+@paginate(BoundedPagination, page_size=100)
 def list_users(request: HttpRequest, q: str = ""):
     """Users with an assignment in the caller's user-management scope."""
     return [_out(u) for u in selectors.user_list(actor=request.user, query=q)]

@@ -104,7 +104,12 @@ class UserCreateForm(forms.Form):
 
 class UserEditForm(forms.Form):
     full_name = forms.CharField(label=_("Full name"), max_length=100)
-    phone = forms.CharField(label=_("Phone"), max_length=20, required=False)
+    phone = forms.CharField(
+        label=_("Phone"),
+        max_length=20,
+        required=False,
+        help_text=_("Leave empty to keep the number on file."),
+    )
     is_active = forms.BooleanField(
         label=_("Active"), required=False, help_text=_("A disabled user cannot log in.")
     )

@@ -11,7 +11,12 @@ from fangkong.core.roles import Perm
 def user_list(*, actor, query: str = "") -> QuerySet[User]:  # type: ignore[no-untyped-def]
     """Users with at least one assignment where the actor manages users."""
     users = User.objects.visible_to(actor, Perm.MANAGE_USERS).prefetch_related(
-        Prefetch("assignments", queryset=Assignment.objects.select_related("unit"))
+        # Only the roles inside the actor's area: a user's roles elsewhere are not its business.
+        Prefetch(
+            "assignments",
+            queryset=Assignment.objects.visible_to(actor, Perm.MANAGE_USERS).select_related("unit"),
+            to_attr="roles_in_scope",
+        )
     )
     query = query.strip()
     if query:

@@ -85,11 +85,15 @@ def user_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     user = _user_or_404(request, pk)
     if not services.may_manage(request.user, user):
         raise PermissionDenied
-    initial = {"full_name": user.full_name, "phone": user.phone, "is_active": user.is_active}
+    # The phone is not put in the form: showing it is a reveal, audited on its own.
+    initial = {"full_name": user.full_name, "is_active": user.is_active}
     form = UserEditForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.user_update(actor=request.user, user=user, **form.cleaned_data)
+            data = dict(form.cleaned_data)
+            if not data.get("phone"):
+                data.pop("phone", None)  # blank keeps the number on file
+            services.user_update(actor=request.user, user=user, **data)
         except ValidationError as error:
             form.add_error(None, error)
         else:

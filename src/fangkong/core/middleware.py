@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import time
 from collections.abc import Callable
 from contextvars import ContextVar
@@ -17,10 +18,20 @@ def client_ip(request: HttpRequest) -> str | None:
     # which header is trusted is configuration, never the client's choice.
     header = getattr(settings, "FANGKONG_CLIENT_IP_HEADER", "")
     if header:
-        forwarded = request.META.get(header, "")
-        if forwarded:
-            return forwarded.split(",")[0].strip() or None
-    return request.META.get("REMOTE_ADDR") or None
+        # The proxy appends the address it saw; entries to its left are the client's to invent.
+        forwarded = request.META.get(header, "").split(",")[-1].strip()
+        if _is_ip(forwarded):
+            return forwarded
+    remote = request.META.get("REMOTE_ADDR", "")
+    return remote if _is_ip(remote) else None
+
+
+def _is_ip(value: str) -> bool:
+    try:
+        ipaddress.ip_address(value)
+    except ValueError:
+        return False
+    return True
 
 
 class AuditContextMiddleware:

@@ -1,8 +1,9 @@
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Router
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
+from fangkong.core.pagination import BoundedPagination
 from fangkong.orgunits import selectors
 from fangkong.orgunits.models import Level
 from fangkong.orgunits.schemas import UnitOut
@@ -11,7 +12,7 @@ router = Router(tags=["units"])
 
 
 @router.get("/", response=list[UnitOut])
-@paginate(PageNumberPagination, page_size=100)
+@paginate(BoundedPagination, page_size=100)
 def list_units(
     request: HttpRequest,
     q: str = "",

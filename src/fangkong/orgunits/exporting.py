@@ -50,18 +50,27 @@ def _unit_rows(actor: User, root: OrgUnit) -> list[Row]:
     ]
 
 
+def _inert(value: object) -> object:
+    """A cell Excel will not run as a formula: text starting with = + - @ gets a quote."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
 def _csv(rows: Iterable[Row]) -> bytes:
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(HEADER)
-    writer.writerows(rows)
+    writer.writerows([[_inert(value) for value in row] for row in rows])
     # With the BOM, Excel on a Chinese Windows opens the file as UTF-8 rather than GBK.
     return buffer.getvalue().encode("utf-8-sig")
 
 
 def _xlsx(rows: Iterable[Row], sheet_name: str) -> bytes:
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_numbers": False})
+    book = xlsxwriter.Workbook(
+        buffer, {"in_memory": True, "strings_to_numbers": False, "strings_to_formulas": False}
+    )
     sheet = book.add_worksheet(sheet_name[:31])
     bold = book.add_format({"bold": True})
     # Codes are text: as numbers Excel would show 3.70102E+11 and lose the leading zeros.

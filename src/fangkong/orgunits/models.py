@@ -121,7 +121,7 @@ class UnitLeader(models.Model):
     """Leader contracting (包联): a cadre answerable for a unit's prevention work."""
 
     unit = models.ForeignKey(
-        OrgUnit, verbose_name=_("unit"), on_delete=models.CASCADE, related_name="leaders"
+        OrgUnit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="leaders"
     )
     leader = models.ForeignKey(
         settings.AUTH_USER_MODEL,

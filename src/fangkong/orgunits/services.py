@@ -50,7 +50,7 @@ def allocate_path(parent: OrgUnit | None) -> str:
         number = int(top) + 1 if top else 1
         return segment(number)
     OrgUnit.objects.filter(pk=parent.pk).update(last_child=F("last_child") + 1)
-    parent.refresh_from_db(fields=["last_child"])
+    parent.refresh_from_db(fields=["last_child", "path"])
     if parent.last_child > MAX_SIBLINGS:
         raise ValidationError(_("%(unit)s has too many sub-units.") % {"unit": parent.name})
     return child_path(parent.path, parent.last_child)
@@ -132,6 +132,9 @@ def _path_copies() -> list[tuple[type[models.Model], str]]:
 @transaction.atomic
 def unit_move(*, actor: User, unit: OrgUnit, new_parent: OrgUnit) -> OrgUnit:
     """Hang ``unit`` and its subtree under ``new_parent``; every copied path follows."""
+    # Paths read before the transaction may be stale (a concurrent move): read them again, locked.
+    unit = OrgUnit.objects.select_for_update().get(pk=unit.pk)
+    new_parent = OrgUnit.objects.select_for_update().get(pk=new_parent.pk)
     _require(actor, Perm.MANAGE_UNITS, unit.path)
     _require(actor, Perm.MANAGE_UNITS, new_parent.path)
     if unit.parent_id is None:
@@ -176,6 +179,10 @@ def unit_delete(*, actor: User, unit: OrgUnit) -> None:
         raise ValidationError(_("A top-level unit cannot be deleted."))
     if unit.children.exists():
         raise ValidationError(_("Delete or move its sub-units first."))
+    if unit.leaders.exists():
+        raise ValidationError(
+            _("This unit has contracting leaders on record; it cannot be deleted.")
+        )
     if unit.assignments.exists():
         raise ValidationError(_("Users are assigned to this unit; remove their assignments first."))
     audit.record(actor=actor, action=audit.Action.DELETE, target=unit)

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from fangkong.core.roles import Perm
-from fangkong.core.scoping import has_perm_at, is_global
+from fangkong.core.scoping import has_perm_at, is_global, scope_roots
 from fangkong.core.types import AuthedRequest
 from fangkong.orgunits import selectors, services
 from fangkong.orgunits.forms import EndLeaderForm, LeaderForm, MoveForm, UnitForm
@@ -33,6 +33,12 @@ def unit_index(request: AuthedRequest) -> HttpResponse:
         if query
         else None
     )
+    roots = scope_roots(request.user)
+    for unit in results or []:
+        # Name the parent only where the user may see it.
+        unit.parent_visible = bool(  # type: ignore[attr-defined]
+            unit.parent and (roots is None or any(unit.parent.path.startswith(r) for r in roots))
+        )
     return render(
         request,
         "orgunits/unit_index.html",

@@ -141,3 +141,13 @@ def test_an_active_session_is_extended_but_not_written_on_every_request(client, 
     clock[0] += settings.SESSION_REFRESH_SECONDS
     client.get(reverse("home"))
     assert Session.objects.get(session_key=key).expire_date > first
+
+
+@override_settings(FANGKONG_CLIENT_IP_HEADER="HTTP_X_FORWARDED_FOR")
+def test_the_address_is_the_one_the_proxy_saw_not_what_the_client_claims(client, world):
+    client.post(
+        LOGIN, {"username": "a_admin", "password": "x"}, HTTP_X_FORWARDED_FOR="1.2.3.4, 10.0.0.9"
+    )
+    client.post(LOGIN, {"username": "a_admin", "password": "x"}, HTTP_X_FORWARDED_FOR="not-an-ip")
+    ips = list(AuditEntry.objects.filter(action="login_failed").values_list("ip", flat=True))
+    assert "1.2.3.4" not in ips and "10.0.0.9" in ips

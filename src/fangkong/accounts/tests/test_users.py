@@ -196,3 +196,13 @@ def test_the_user_form_says_what_is_wrong_with_each_field_at_once(world, client)
     errors = response.context["form"].errors
     assert "您管辖范围内没有此代码的单位" in errors["unit"][0]
     assert errors["password"]
+
+
+def test_the_edit_page_does_not_show_the_phone_and_blank_keeps_it(world, client):
+    services.user_update(actor=world.a.admin, user=world.a.grid_worker_local, phone="13912345678")
+    client.force_login(world.a.street_officer)
+    url = reverse("accounts:user_edit", args=[world.a.grid_worker_local.pk])
+    assert "13912345678" not in client.get(url).content.decode()
+    client.post(url, {"full_name": "新名字", "phone": "", "is_active": "on"})
+    user = User.objects.get(pk=world.a.grid_worker_local.pk)
+    assert user.full_name == "新名字" and user.phone == "13912345678"

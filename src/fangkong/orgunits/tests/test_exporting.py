@@ -188,3 +188,18 @@ def test_the_template_view_sends_the_template(world: World, login, fmt: str) -> 
     assert response.status_code == 200
     assert f'filename="units-template.{fmt}"' in response["Content-Disposition"]
     assert login(world.a.admin).get(reverse("orgunits:template", args=["ods"])).status_code == 404
+
+
+def test_exported_names_never_run_as_formulas(world):
+    import zipfile
+    from io import BytesIO
+
+    from fangkong.orgunits.exporting import export_units
+    from fangkong.orgunits.models import OrgUnit
+
+    OrgUnit.objects.filter(pk=world.a.grid.pk).update(name='=HYPERLINK("http://x","y")')
+    content, _, _ = export_units(actor=world.a.admin, root=world.a.street, fmt="xlsx")
+    sheet = zipfile.ZipFile(BytesIO(content)).read("xl/worksheets/sheet1.xml").decode()
+    assert "<f>" not in sheet
+    content, _, _ = export_units(actor=world.a.admin, root=world.a.street, fmt="csv")
+    assert "'=HYPERLINK" in content.decode("utf-8-sig")

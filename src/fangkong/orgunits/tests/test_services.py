@@ -124,3 +124,27 @@ def test_a_leader_contract_is_scoped_and_cannot_end_before_it_starts(world):
             leader=world.b.commander,
             since=datetime.date(2020, 1, 25),
         )
+
+
+def test_a_move_with_a_stale_copy_of_the_unit_keeps_paths_consistent(world):
+    stale_grid = OrgUnit.objects.get(pk=world.a.grid.pk)
+    services.unit_move(actor=world.a.admin, unit=world.a.community, new_parent=world.a.street2)
+    other = services.unit_create(
+        actor=world.a.admin, parent=world.a.street2, code="C2", name="另一社区", level="community"
+    )
+    services.unit_move(actor=world.a.admin, unit=stale_grid, new_parent=other)
+    grid = OrgUnit.objects.get(pk=world.a.grid.pk)
+    assert grid.parent == other and grid.path.startswith(other.path)
+
+
+def test_a_unit_with_leader_contracts_is_not_deleted_with_them(world):
+    import datetime
+
+    services.leader_assign(
+        actor=world.a.admin,
+        unit=world.a.grid2,
+        leader=world.a.commander,
+        since=datetime.date(2020, 1, 25),
+    )
+    with pytest.raises(ValidationError):
+        services.unit_delete(actor=world.a.admin, unit=world.a.grid2)
