@@ -6,8 +6,6 @@ API operation cannot ship without saying who may reach it.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 import pytest
@@ -16,7 +14,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from fangkong.accounts.models import User
 from fangkong.core.roles import ROLE_PERMS, Perm, Role
-from fangkong.core.testing import World
+from fangkong.core.testing import Endpoint, World, app_matrix_rows
 
 PUBLIC = {
     "health",
@@ -27,19 +25,6 @@ PUBLIC = {
     "api:openapi-view",
     "api:api-root",
 }
-
-
-@dataclass(frozen=True)
-class Endpoint:
-    name: str
-    method: str  # GET or POST
-    args: Callable[[World], list[Any]]  # URL arguments, all pointing into district a
-    perm: Perm | None  # needed at the target; None: any logged-in user
-    target: Callable[[World], str] | None = None  # path of the target; None: anywhere
-    manage_target_user: bool = False  # also needs to be able to manage a_grid_worker_local
-    superuser_only: bool = False
-    api: bool = False
-    data: Callable[[World], dict[str, Any]] | None = None
 
 
 def _grid_worker(w: World) -> User:
@@ -128,6 +113,10 @@ ENDPOINTS = [
         "api:get_user", "GET", lambda w: [_grid_worker(w).pk], Perm.MANAGE_USERS, _grid, api=True
     ),
 ]
+# Each app lists its own endpoints in fangkong/<app>/tests/matrix.py.
+_app_endpoints, _app_public = app_matrix_rows()
+ENDPOINTS += _app_endpoints
+PUBLIC |= _app_public
 
 
 def _leader_contract(w: World) -> int:

@@ -11,6 +11,7 @@ from ninja.security import django_auth
 
 from fangkong.accounts.api import router as accounts_router
 from fangkong.orgunits.api import router as orgunits_router
+from fangkong.people.api import router as people_router
 
 api = NinjaAPI(
     title="fangkong API",
@@ -20,6 +21,7 @@ api = NinjaAPI(
 )
 api.add_router("/units", orgunits_router)
 api.add_router("/accounts", accounts_router)
+api.add_router("/people", people_router)
 
 
 def _exempt(patterns: list[Any]) -> None:

@@ -154,6 +154,8 @@ INSTALLED_APPS = [
     "fangkong.core",
     "fangkong.orgunits",
     "fangkong.accounts",
+    "fangkong.people",
+    "fangkong.screening",
 ]
 
 MIDDLEWARE = [

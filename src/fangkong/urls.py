@@ -9,5 +9,8 @@ urlpatterns = [
     path("i18n/setlang/", core_views.set_language, name="set_language"),
     path("", include("fangkong.accounts.urls")),
     path("units/", include("fangkong.orgunits.urls")),
+    path("people/", include("fangkong.people.urls")),
+    path("screening/", include("fangkong.screening.urls")),
+    path("d/", include("fangkong.screening.urls_public")),
     path("api/", api_urls()),
 ]

@@ -36,6 +36,7 @@ from fangkong.accounts.models import Assignment, AuditEntry, User
 from fangkong.core.paths import child_path, segment
 from fangkong.core.roles import Role
 from fangkong.orgunits.models import Level, OrgUnit, UnitLeader
+from fangkong.people.demo import load_registry
 
 # The audit entry that marks a database as holding the demo (its changes hold the spec).
 DEMO_NOTE = "fangkong demo"
@@ -616,14 +617,23 @@ def load_demo(
         ]
     )
     district = by_code[plan.units[0].code]
+    timings["users"] = time.perf_counter() - mark
+    mark = time.perf_counter()
+    registry = load_registry(district, seed=spec.seed)
+    timings["registry"] = time.perf_counter() - mark
     audit.record(
         actor=None,
         action=audit.Action.IMPORT,
         target=district,
-        changes={"demo": spec.as_dict(), "units": len(plan.units), "users": len(users)},
+        changes={
+            "demo": spec.as_dict(),
+            "units": len(plan.units),
+            "users": len(users),
+            "households": registry.households,
+            "persons": registry.persons,
+        },
         note=DEMO_NOTE,
     )
-    timings["users"] = time.perf_counter() - mark
     return DemoResult(plan, district, time.perf_counter() - started, timings)
 
 

@@ -21,6 +21,12 @@ class Perm(StrEnum):
     VIEW_AUDIT = "fangkong.view_audit"
     REVEAL_PERSONAL = "fangkong.reveal_personal"
     EXPORT = "fangkong.export"
+    VIEW_PEOPLE = "fangkong.view_people"
+    MANAGE_PEOPLE = "fangkong.manage_people"
+    MANAGE_POLICY = "fangkong.manage_policy"
+    MANAGE_CAMPAIGNS = "fangkong.manage_campaigns"
+    RECORD_VISITS = "fangkong.record_visits"
+    VERIFY_DECLARATIONS = "fangkong.verify_declarations"
 
 
 class Role(models.TextChoices):
@@ -48,13 +54,44 @@ _EVERYONE = frozenset({Perm.VIEW_UNITS})
 ROLE_PERMS: dict[Role, frozenset[Perm]] = {
     Role.ADMIN: frozenset(Perm),
     Role.COMMANDER: _EVERYONE
-    | {Perm.MANAGE_LEADERS, Perm.MANAGE_USERS, Perm.VIEW_AUDIT, Perm.REVEAL_PERSONAL, Perm.EXPORT},
-    Role.EPIDEMIOLOGIST: _EVERYONE | {Perm.REVEAL_PERSONAL, Perm.EXPORT},
+    | {
+        Perm.MANAGE_LEADERS,
+        Perm.MANAGE_USERS,
+        Perm.VIEW_AUDIT,
+        Perm.REVEAL_PERSONAL,
+        Perm.EXPORT,
+        Perm.VIEW_PEOPLE,
+        Perm.MANAGE_PEOPLE,
+        Perm.MANAGE_POLICY,
+        Perm.MANAGE_CAMPAIGNS,
+        # Held so that the command can manage grid workers (accounts.services.may_grant).
+        Perm.RECORD_VISITS,
+        Perm.VERIFY_DECLARATIONS,
+    },
+    Role.EPIDEMIOLOGIST: _EVERYONE
+    | {Perm.REVEAL_PERSONAL, Perm.EXPORT, Perm.VIEW_PEOPLE, Perm.MANAGE_PEOPLE, Perm.MANAGE_POLICY},
     Role.UNIT_OFFICER: _EVERYONE
-    | {Perm.MANAGE_LEADERS, Perm.MANAGE_USERS, Perm.REVEAL_PERSONAL, Perm.EXPORT},
-    Role.GRID_WORKER: _EVERYONE | {Perm.REVEAL_PERSONAL},
+    | {
+        Perm.MANAGE_LEADERS,
+        Perm.MANAGE_USERS,
+        Perm.REVEAL_PERSONAL,
+        Perm.EXPORT,
+        Perm.VIEW_PEOPLE,
+        Perm.MANAGE_PEOPLE,
+        Perm.MANAGE_CAMPAIGNS,
+        Perm.RECORD_VISITS,
+        Perm.VERIFY_DECLARATIONS,
+    },
+    Role.GRID_WORKER: _EVERYONE
+    | {
+        Perm.REVEAL_PERSONAL,
+        Perm.VIEW_PEOPLE,
+        Perm.MANAGE_PEOPLE,
+        Perm.RECORD_VISITS,
+        Perm.VERIFY_DECLARATIONS,
+    },
     Role.CHECKPOINT: _EVERYONE,
-    Role.CLINICIAN: _EVERYONE | {Perm.REVEAL_PERSONAL},
+    Role.CLINICIAN: _EVERYONE | {Perm.REVEAL_PERSONAL, Perm.VIEW_PEOPLE},
     Role.LOGISTICS: _EVERYONE,
     Role.VIEWER: _EVERYONE,
 }

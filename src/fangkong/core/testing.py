@@ -3,11 +3,15 @@ ask "and the other district's officer?" (STYLE.md, example 9)."""
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from fangkong.accounts.models import Assignment, User
 from fangkong.core.paths import child_path, segment
-from fangkong.core.roles import Role
+from fangkong.core.roles import Perm, Role
 from fangkong.orgunits.models import Level, OrgUnit
 
 PASSWORD = "correct-horse-battery-staple"
@@ -94,3 +98,40 @@ def build_world() -> World:
     )
     nobody = make_user("nobody", None, None)
     return World(a=a, b=b, superuser=superuser, nobody=nobody)
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """One row of the permission matrix (tests/test_permission_matrix.py)."""
+
+    name: str
+    method: str  # GET or POST
+    args: Callable[[World], list[Any]]  # URL arguments, all pointing into district a
+    perm: Perm | None  # needed at the target; None: any logged-in user
+    target: Callable[[World], str] | None = None  # path of the target; None: anywhere
+    manage_target_user: bool = False  # also needs to be able to manage a_grid_worker_local
+    superuser_only: bool = False
+    api: bool = False
+    data: Callable[[World], dict[str, Any]] | None = None
+
+
+MATRIX_APPS = ("people", "screening")
+
+
+def app_matrix_rows() -> tuple[list[Endpoint], set[str]]:
+    """The rows that each app keeps in ``fangkong/<app>/tests/matrix*.py``.
+
+    Such a module defines ``ENDPOINTS`` (a list of :class:`Endpoint`) and may
+    define ``PUBLIC`` (URL names open to anyone).
+    """
+    endpoints: list[Endpoint] = []
+    public: set[str] = set()
+    for app in MATRIX_APPS:
+        package = importlib.import_module(f"fangkong.{app}.tests")
+        for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda m: m.name):
+            if not info.name.startswith("matrix"):
+                continue
+            module = importlib.import_module(f"fangkong.{app}.tests.{info.name}")
+            endpoints += module.ENDPOINTS
+            public |= set(getattr(module, "PUBLIC", ()))
+    return endpoints, public
