@@ -1,22 +1,59 @@
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 from fangkong.core.roles import Perm
 from fangkong.core.scoping import has_perm_at
 
 
+@dataclass(frozen=True)
+class Section:
+    key: str
+    url_name: str
+    label: Promise
+    icon: str
+    perm: Perm
+    # URL namespaces or names (prefix match on "namespace:name") that light the entry up.
+    active: tuple[str, ...]
+
+
+# In order of use in the field; a phone's tab bar shows the first TABBAR_SIZE a user may open.
+SECTIONS = (
+    Section("people", "people:list", _("Persons"), "person", Perm.VIEW_PEOPLE, ("people:",)),
+    Section("units", "orgunits:index", _("Units"), "tree", Perm.VIEW_UNITS, ("orgunits:",)),
+    Section(
+        "users",
+        "accounts:user_list",
+        _("Users"),
+        "users",
+        Perm.MANAGE_USERS,
+        ("accounts:user", "accounts:assignment"),
+    ),
+    Section("audit", "accounts:audit", _("Audit log"), "log", Perm.VIEW_AUDIT, ("accounts:audit",)),
+)
+TABBAR_SIZE = 5
+
+
 def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"nav": {}}
+        return {"nav": {}, "nav_sections": [], "nav_tabs": []}
+    match = getattr(request, "resolver_match", None)
+    here = f"{match.namespace}:{match.url_name}" if match else ""
+    sections = [
+        {"section": s, "active": any(here.startswith(prefix) for prefix in s.active)}
+        for s in SECTIONS
+        if has_perm_at(user, s.perm, None)
+    ]
+    flags = {s["section"].key: True for s in sections}
+    flags["import_units"] = has_perm_at(user, Perm.MANAGE_UNITS, None)
     return {
-        "nav": {
-            "units": has_perm_at(user, Perm.VIEW_UNITS, None),
-            "users": has_perm_at(user, Perm.MANAGE_USERS, None),
-            "audit": has_perm_at(user, Perm.VIEW_AUDIT, None),
-            "import_units": has_perm_at(user, Perm.MANAGE_UNITS, None),
-        }
+        "nav": flags,
+        "nav_sections": sections,
+        "nav_tabs": sections[: TABBAR_SIZE - 1],
     }
