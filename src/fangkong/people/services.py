@@ -10,6 +10,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -245,15 +246,48 @@ def person_assess(person: Person, *, today: date | None = None) -> risk.Assessme
     return result
 
 
-def reassess_under(path: str, *, today: date | None = None) -> int:
-    """Re-run the rule for everyone under ``path`` with a journey (after the list or policy
-    changed); returns how many were looked at."""
-    people = Person.objects.current().in_subtree(path).filter(travels__isnull=False).distinct()
-    count = 0
-    for person in people.iterator(chunk_size=500):
-        person_assess(person, today=today)
-        count += 1
-    return count
+def reassess_under(path: str, *, today: date | None = None, chunk: int = 2000) -> int:
+    """Re-run the rule for everyone under ``path`` with a journey, after the area list or the
+    policy changed; returns how many records changed.
+
+    Areas and policy versions are loaded once per unit, journeys once per chunk, and only
+    the rows whose conclusion moved are written.
+    """
+    today = today or timezone.localdate()
+    people = (
+        Person.objects.current()
+        .in_subtree(path)
+        .filter(Exists(TravelRecord.objects.filter(person=OuterRef("pk"))))
+        .order_by("pk")
+        .only("pk", "org_path", "risk_status", "risk_until")
+    )
+    inputs: dict[str, tuple[list[Any], Any]] = {}
+    changed = 0
+    last = 0
+    while True:
+        batch = list(people.filter(pk__gt=last)[:chunk])
+        if not batch:
+            return changed
+        last = batch[-1].pk
+        journeys: dict[int, list[TravelRecord]] = {}
+        for travel in TravelRecord.objects.filter(person__in=batch):
+            journeys.setdefault(travel.person_id, []).append(travel)
+        dirty = []
+        for person in batch:
+            if person.org_path not in inputs:
+                inputs[person.org_path] = (
+                    risk.areas_for(person.org_path),
+                    risk.policies_for(person.org_path),
+                )
+            areas, policy_for = inputs[person.org_path]
+            result = risk.assess(
+                travels=journeys.get(person.pk, []), areas=areas, policy_for=policy_for, today=today
+            )
+            if (person.risk_status, person.risk_until) != (result.status, result.until):
+                person.risk_status, person.risk_until = result.status, result.until
+                dirty.append(person)
+        Person.objects.bulk_update(dirty, ["risk_status", "risk_until"], batch_size=500)
+        changed += len(dirty)
 
 
 @transaction.atomic
