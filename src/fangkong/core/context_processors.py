@@ -45,12 +45,12 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         return {"nav": {}, "nav_sections": [], "nav_tabs": []}
     match = getattr(request, "resolver_match", None)
     here = f"{match.namespace}:{match.url_name}" if match else ""
+    allowed = [s for s in SECTIONS if has_perm_at(user, s.perm, None)]
     sections = [
         {"section": s, "active": any(here.startswith(prefix) for prefix in s.active)}
-        for s in SECTIONS
-        if has_perm_at(user, s.perm, None)
+        for s in allowed
     ]
-    flags = {s["section"].key: True for s in sections}
+    flags = {s.key: True for s in allowed}
     flags["import_units"] = has_perm_at(user, Perm.MANAGE_UNITS, None)
     return {
         "nav": flags,
