@@ -24,6 +24,14 @@ class Section:
 
 # In order of use in the field; a phone's tab bar shows the first TABBAR_SIZE a user may open.
 SECTIONS = (
+    Section(
+        "screening",
+        "screening:campaigns",
+        _("Screening"),
+        "clipboard",
+        Perm.VIEW_UNITS,
+        ("screening:campaign", "screening:coverage", "screening:household", "screening:visit"),
+    ),
     Section("people", "people:list", _("Persons"), "person", Perm.VIEW_PEOPLE, ("people:",)),
     Section("units", "orgunits:index", _("Units"), "tree", Perm.VIEW_UNITS, ("orgunits:",)),
     Section(
