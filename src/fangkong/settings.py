@@ -149,6 +149,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "django_tasks",
+    "django_tasks_db",
     "ninja",
     "rules.apps.AutodiscoverRulesConfig",
     "fangkong.core",
@@ -173,6 +175,10 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "fangkong.core.middleware.AuditContextMiddleware",
 ]
+
+# Background work (registry imports): rows in the database, run by `fangkong db_worker`,
+# which `fangkong serve` starts beside the server.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 ROOT_URLCONF = "fangkong.urls"
 WSGI_APPLICATION = "fangkong.wsgi.application"

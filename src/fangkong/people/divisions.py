@@ -99,8 +99,15 @@ def _full_names() -> dict[str, str]:
 
 
 def children(code: str | None) -> list[Division]:
-    parent = normalize_code(code) if code else None
-    return [d for d in _table().values() if d.parent == parent]
+    return list(_children().get(normalize_code(code) if code else None, ()))
+
+
+@lru_cache(maxsize=1)
+def _children() -> dict[str | None, tuple[Division, ...]]:
+    found: dict[str | None, list[Division]] = {}
+    for division in _table().values():
+        found.setdefault(division.parent, []).append(division)
+    return {parent: tuple(items) for parent, items in found.items()}
 
 
 def covers(area_code: str, code: str) -> bool:
@@ -141,6 +148,7 @@ def search(text: str, limit: int = 20) -> list[Division]:
 _SPLIT = re.compile(r"[\s,，/·\-]+")
 
 
+@lru_cache(maxsize=4096)
 def parse_division(text: str) -> Division | None:
     """The most specific division that free text names unambiguously, or None.
 
@@ -154,7 +162,7 @@ def parse_division(text: str) -> Division | None:
     table = _table()
     best: Division | None = None
     # Walk down: at each level keep the single child whose (short) name starts the rest.
-    candidates = [d for d in table.values() if d.parent is None]
+    candidates = children(None)
     rest = text
     while rest and candidates:
         matches = [
@@ -165,10 +173,10 @@ def parse_division(text: str) -> Division | None:
         best = matches[0]
         consumed = best.name if rest.startswith(best.name) else _short(best.name)
         rest = rest[len(consumed) :]
-        candidates = [d for d in table.values() if d.parent == best.code]
+        candidates = children(best.code)
         # A municipality's districts hang under its filler "市辖区" city.
         for filler in [d for d in candidates if d.name in _FILLER]:
-            candidates += [d for d in table.values() if d.parent == filler.code]
+            candidates += children(filler.code)
     if best is not None and not rest:
         return best
     if best is None:

@@ -448,6 +448,8 @@ class ImportJob(models.Model):
         _("status"), max_length=8, choices=ImportStatus.choices, default=ImportStatus.QUEUED
     )
     language = models.CharField(max_length=10, blank=True)
+    # The year for dates written without one ("1月24日").
+    default_year = models.PositiveSmallIntegerField(null=True, blank=True)
     total_rows = models.PositiveIntegerField(_("rows"), default=0)
     processed_rows = models.PositiveIntegerField(_("rows read"), default=0)
     created_persons = models.PositiveIntegerField(_("persons added"), default=0)

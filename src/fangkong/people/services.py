@@ -46,6 +46,8 @@ SECRET_FIELDS = frozenset({"id_number", "phone"})
 
 def split_tags(value: str | Iterable[str]) -> list[str]:
     """Tags from a list or from text separated by commas, spaces or 、."""
+    if not value:
+        return []
     parts = re.split(r"[,，、;；\s]+", value) if isinstance(value, str) else list(value)
     return sorted({clean_text(part)[:20] for part in parts if clean_text(part)})
 

@@ -379,12 +379,12 @@ def test_genkey_prints_fresh_keys_that_the_settings_accept(settings) -> None:  #
     assert _genkey() != keys
     settings.FANGKONG_FIELD_KEYS = keys["FANGKONG_FIELD_KEYS"]
     settings.FANGKONG_BLIND_INDEX_KEY = keys["FANGKONG_BLIND_INDEX_KEY"]
-    crypto._keys.cache_clear()
+    crypto.reset_keys()
     try:
         sealed = crypto.encrypt("370102199001011234")
         assert sealed.startswith("k1:") and crypto.decrypt(sealed) == "370102199001011234"
     finally:
-        crypto._keys.cache_clear()
+        crypto.reset_keys()
 
 
 def test_genkey_makes_a_field_key_for_rotation() -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 import sys
 from typing import Any
 
@@ -64,6 +65,11 @@ class Command(BaseCommand):
             "--threads", type=int, default=8, help="threads per worker (default: 8)"
         )
         parser.add_argument(
+            "--no-worker",
+            action="store_true",
+            help="do not start the background task worker (run `fangkong db_worker` yourself)",
+        )
+        parser.add_argument(
             "--dry-run",
             action="store_true",
             help="prepare, print the server command, do not run it",
@@ -90,5 +96,11 @@ class Command(BaseCommand):
         self.stderr.flush()
         # The server process starts from nothing: no database handle leaks into it.
         connections.close_all()
+        if not options["no_worker"]:
+            # Imports run in the background: one task worker beside the server, in the same
+            # process group, so that Ctrl-C stops both.
+            worker = [sys.executable, "-m", "fangkong.cli", "db_worker", "--verbosity", "0"]
+            subprocess.Popen(worker, env={**os.environ})
+            self.stdout.write("background tasks: fangkong db_worker started")
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fangkong.settings")
         os.execv(argv[0], argv)
