@@ -368,12 +368,12 @@ def report(results: list[dict], args: argparse.Namespace) -> str:
             f"`{shlex.join(command.split())}` — {datetime.date.today():%Y-%m-%d}; {machine(args.pg_url)}.",  # noqa: E501
             "",
             "Rows per second. *Baseline*: the same rows already sealed and hashed, with their ids,",
-            "written to the same empty tables (indexes in place) by plain COPY (PostgreSQL) or plain",
+            "written to the same empty tables (indexes in place) by plain COPY (PostgreSQL) or plain",  # noqa: E501
             "executemany (SQLite); *import*: fangkong's importer on the raw CSV, cleaning in "
             f"{args.workers} worker processes; *again*: the same file a second time (nothing new);",
             f"*peer*: django-import-export, a plain ModelResource for persons only, on {args.peer_rows:,}",  # noqa: E501
             "rows, next to fangkong's importer on the same rows (which also writes households and",
-            "journeys). Peak memory: importing process / largest worker, MB. One run each: the rows",
+            "journeys). Peak memory: importing process / largest worker, MB. One run each: the rows",  # noqa: E501
             "are many and the run long, so one run is its own median over the batches.",
             "",
             table(
