@@ -33,6 +33,14 @@ SECTIONS = (
         ("screening:campaign", "screening:coverage", "screening:household", "screening:visit"),
     ),
     Section("people", "people:list", _("Persons"), "person", Perm.VIEW_PEOPLE, ("people:",)),
+    Section(
+        "declarations",
+        "screening:declarations",
+        _("Declarations"),
+        "inbox",
+        Perm.VERIFY_DECLARATIONS,
+        ("screening:declaration", "screening:poster"),
+    ),
     Section("units", "orgunits:index", _("Units"), "tree", Perm.VIEW_UNITS, ("orgunits:",)),
     Section(
         "users",

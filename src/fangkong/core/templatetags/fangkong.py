@@ -24,3 +24,14 @@ def control(field: BoundField) -> SafeString:
 @register.filter
 def get_item(mapping: dict[str, Any], key: str) -> Any:
     return mapping.get(key)
+
+
+@register.filter
+def split(value: str) -> list[str]:
+    return value.split()
+
+
+@register.filter
+def get_field(form: Any, name: str) -> BoundField:
+    """``form[name]`` for a name held in a variable."""
+    return form[name]
