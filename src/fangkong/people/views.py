@@ -155,7 +155,7 @@ def person_edit(request: AuthedRequest, pk: int) -> HttpResponse:
         "address": person.address,
         "birth_date": person.birth_date,
         "sex": person.sex,
-        "tags": "，".join(person.tag_list),
+        "tags": ", ".join(person.tag_list),
         "note": person.note,
     }
     form = PersonEditForm(request.POST or None, initial=initial, actor=request.user)

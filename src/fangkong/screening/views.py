@@ -192,7 +192,7 @@ def visit(request: AuthedRequest, pk: int, household: int) -> HttpResponse:
                 messages.warning(
                     request,
                     _("Fever recorded for %(names)s: report it to the community doctor now.")
-                    % {"names": "、".join(fevers)},
+                    % {"names": ", ".join(fevers)},
                 )
             messages.success(request, _("Visit to %(address)s saved.") % {"address": home.address})
             return redirect(reverse("screening:households", args=[campaign.pk]) + "#next")
