@@ -37,6 +37,7 @@ from fangkong.core.paths import child_path, segment
 from fangkong.core.roles import Role
 from fangkong.orgunits.models import Level, OrgUnit, UnitLeader
 from fangkong.people.demo import load_registry
+from fangkong.screening.demo import load_screening
 
 # The audit entry that marks a database as holding the demo (its changes hold the spec).
 DEMO_NOTE = "fangkong demo"
@@ -620,6 +621,7 @@ def load_demo(
     timings["users"] = time.perf_counter() - mark
     mark = time.perf_counter()
     registry = load_registry(district, seed=spec.seed)
+    visits = load_screening(district, seed=spec.seed)
     timings["registry"] = time.perf_counter() - mark
     audit.record(
         actor=None,
@@ -631,6 +633,7 @@ def load_demo(
             "users": len(users),
             "households": registry.households,
             "persons": registry.persons,
+            "visits": visits,
         },
         note=DEMO_NOTE,
     )

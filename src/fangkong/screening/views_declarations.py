@@ -18,7 +18,6 @@ from fangkong.core.crypto import mask
 from fangkong.core.roles import Perm
 from fangkong.core.scoping import has_perm_at
 from fangkong.core.types import AuthedRequest
-from fangkong.orgunits import selectors as unit_selectors
 from fangkong.screening import declarations
 from fangkong.screening.forms_declarations import RejectForm, VerifyForm
 from fangkong.screening.models import Declaration, DeclarationStatus
@@ -143,13 +142,10 @@ def declaration_reject(request: AuthedRequest, pk: int) -> HttpResponse:
 def declaration_poster(request: AuthedRequest, pk: int) -> HttpResponse:
     """A printable poster with the community's QR code for the public form."""
     _require(request)
-    community = get_object_or_404(unit_selectors.unit_list(actor=request.user), pk=pk)
-    if community.level not in declarations.DECLARING_LEVELS:
-        raise Http404
-    if not has_perm_at(request.user, Perm.VERIFY_DECLARATIONS, community.path):
-        raise PermissionDenied
+    # A community's own workers print it too, from the grids inside it.
+    community = get_object_or_404(declarations.poster_communities(actor=request.user), pk=pk)
     url = request.build_absolute_uri(reverse("declare:form", args=[community.code]))
-    svg = segno.make(url, error="m").svg_inline(scale=8, dark="#000")
+    svg = segno.make(url, error="m").svg_inline(scale=8, dark="#000", omitsize=True)
     return render(
         request,
         "screening/declaration_poster.html",

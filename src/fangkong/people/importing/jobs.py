@@ -6,6 +6,7 @@ import csv
 import multiprocessing
 import os
 import tempfile
+from collections import deque
 from collections.abc import Iterator
 from itertools import chain, islice
 from pathlib import Path
@@ -66,6 +67,20 @@ def _chunks(
 ) -> Iterator[list[tuple[int, list[Any]]]]:
     while chunk := list(islice(rows, size)):
         yield chunk
+
+
+def _bounded(
+    pool: Any, chunks: Iterator[list[tuple[int, list[Any]]]], ahead: int
+) -> Iterator[tuple[list[Clean], list[tuple]]]:
+    """Cleaned chunks in order, with at most ``ahead`` in flight: imap would run ahead of a
+    slower database and hold the whole file's rows in memory (1.3 GB at a million)."""
+    pending: deque[Any] = deque()
+    for chunk in chunks:
+        pending.append(pool.apply_async(_clean_chunk, (chunk,)))
+        if len(pending) >= ahead:
+            yield pending.popleft().get()
+    while pending:
+        yield pending.popleft().get()
 
 
 class _Duplicates:
@@ -146,7 +161,7 @@ def _run(job: ImportJob, workers: int | None) -> ImportJob:
             pool = multiprocessing.get_context("fork").Pool(
                 workers, initializer=_init_worker, initargs=(columns, ctx, language)
             )
-            results = pool.imap(_clean_chunk, _chunks(numbered, BATCH))
+            results = _bounded(pool, _chunks(numbered, BATCH), ahead=2 * workers)
         else:
             _init_worker(columns, ctx, language)
             results = map(_clean_chunk, _chunks(numbered, BATCH))

@@ -4,6 +4,7 @@ from datetime import date
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from fangkong.accounts.models import AuditEntry
 from fangkong.core.testing import World
@@ -179,7 +180,9 @@ def test_adding_a_journey_with_a_bad_origin_date_says_what_is_wrong(world: World
         },
         follow=True,
     )
-    assert "departure date cannot be after the arrival date" in response.content.decode()
+    with translation.override("zh-hans"):
+        expected = translation.gettext("The departure date cannot be after the arrival date.")
+    assert expected in response.content.decode()
     assert not person.travels.exists()
 
 
