@@ -8,10 +8,12 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import content_disposition_header
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from fangkong.accounts import audit
+from fangkong.core.crypto import decrypt
 from fangkong.core.roles import Perm
 from fangkong.core.scoping import has_perm_at
 from fangkong.core.types import AuthedRequest
@@ -60,7 +62,7 @@ def import_job(request: AuthedRequest, pk: int) -> HttpResponse:
     return render(request, template, {"job": job, "running": running})
 
 
-def import_errors(request: AuthedRequest, pk: int) -> FileResponse:
+def import_errors(request: AuthedRequest, pk: int) -> HttpResponse:
     """Every bad row with its reason, to fix in the spreadsheet and upload again."""
     _require(request)
     job = _job_or_404(request, pk)
@@ -70,9 +72,13 @@ def import_errors(request: AuthedRequest, pk: int) -> FileResponse:
         actor=request.user, action=audit.Action.EXPORT, target=job,
         changes={"bad_rows": job.error_count},
     )  # fmt: skip
-    return FileResponse(
-        job.errors_file.open("rb"), as_attachment=True, filename=f"errors-{job.filename}.csv"
-    )
+    with job.errors_file.open("rb") as f:
+        text = decrypt(f.read().decode())
+    response = HttpResponse(
+        text.encode("utf-8-sig"), content_type="text/csv; charset=utf-8"
+    )  # Excel opens UTF-8 with a BOM
+    response["Content-Disposition"] = content_disposition_header(True, f"errors-{job.filename}.csv")
+    return response
 
 
 def import_template(request: AuthedRequest) -> FileResponse:

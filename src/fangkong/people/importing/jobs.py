@@ -12,13 +12,14 @@ from itertools import chain, islice
 from pathlib import Path
 from typing import Any
 
-from django.core.files import File
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from fangkong.accounts import audit
+from fangkong.core.crypto import encrypt
 from fangkong.core.paths import subtree_q
 from fangkong.core.roles import Perm
 from fangkong.orgunits.models import OrgUnit
@@ -183,9 +184,13 @@ def _run(job: ImportJob, workers: int | None) -> ImportJob:
             if pool is not None:
                 pool.terminate()
     counts = loader.counts
-    with open(report.name, "rb") as f:
-        job.errors_file.save(f"errors-{job.pk}.csv", File(f), save=False)
+    # The bad rows carry ID and phone numbers as typed: sealed like the fields they
+    # would have filled. The upload itself is deleted once read.
+    with open(report.name, encoding="utf-8-sig") as f:
+        sealed = encrypt(f.read()).encode()
     os.unlink(report.name)
+    job.errors_file.save(f"errors-{job.pk}.csv.sealed", ContentFile(sealed), save=False)
+    job.file.delete(save=False)
     job.status = ImportStatus.DONE
     job.processed_rows = processed
     job.total_rows = max(total, processed)

@@ -22,7 +22,13 @@ def _job(w: World) -> int:
             status=ImportStatus.DONE,
         )  # fmt: skip
         job.file.save("a.csv", io.BytesIO(b"name\n"), save=False)
-        job.errors_file.save("errors.csv", io.BytesIO(b"row\n"), save=False)
+        from django.core.files.base import ContentFile
+
+        from fangkong.core.crypto import encrypt
+
+        job.errors_file.save(
+            "errors.csv.sealed", ContentFile(encrypt("row\n").encode()), save=False
+        )
         job.save()
     return job.pk
 

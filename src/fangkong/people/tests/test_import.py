@@ -196,9 +196,11 @@ def test_uploading_runs_the_import_and_shows_the_summary(
     page = client.get(response.url).content.decode()
     assert "孙八" not in page  # bad rows are named by row and column, not by person
     errors = client.get(reverse("people:import_errors", args=[job.pk]))
-    body = b"".join(errors.streaming_content).decode("utf-8-sig")
+    body = errors.content.decode("utf-8-sig")
     assert "孙八" in body and body.count("\n") == 7
     assert AuditEntry.objects.filter(action="import", target_id=str(job.pk)).exists()
+    assert not job.file  # the upload is gone once read
+    assert "孙八".encode() not in job.errors_file.open("rb").read()  # sealed at rest
     assert AuditEntry.objects.filter(action="export", target_id=str(job.pk)).exists()
     other = login(world.b.community_officer)
     assert other.get(reverse("people:import_job", args=[job.pk])).status_code == 404
