@@ -77,7 +77,8 @@ def import_errors(request: AuthedRequest, pk: int) -> HttpResponse:
     response = HttpResponse(
         text.encode("utf-8-sig"), content_type="text/csv; charset=utf-8"
     )  # Excel opens UTF-8 with a BOM
-    response["Content-Disposition"] = content_disposition_header(True, f"errors-{job.filename}.csv")
+    disposition = content_disposition_header(True, f"errors-{job.filename}.csv")
+    response["Content-Disposition"] = disposition or "attachment"
     return response
 
 
