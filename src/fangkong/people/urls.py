@@ -7,6 +7,7 @@ app_name = "people"
 urlpatterns: list = [
     path("", views.person_list, name="list"),
     path("new/", views.person_create, name="create"),
+    path("export.xlsx", views.person_export, name="export"),
     path("<int:pk>/", views.person_detail, name="detail"),
     path("<int:pk>/edit/", views.person_edit, name="edit"),
     path("<int:pk>/reveal/<str:field>/", views.person_reveal, name="reveal"),

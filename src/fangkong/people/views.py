@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from fangkong.core.roles import Perm
 from fangkong.core.scoping import has_perm_at
 from fangkong.core.types import AuthedRequest
-from fangkong.people import merging, risk, selectors, services
+from fangkong.people import exporting, merging, risk, selectors, services
 from fangkong.people.forms import PersonEditForm, PersonFilterForm, PersonForm, TravelForm
 from fangkong.people.models import Household, Person, RiskStatus, TravelRecord
 
@@ -55,9 +55,38 @@ def person_list(request: AuthedRequest) -> HttpResponse:
             "filtered": bool(filters),
             "may_add": has_perm_at(request.user, Perm.MANAGE_PEOPLE, None),
             "may_export": has_perm_at(request.user, Perm.EXPORT, None),
+            "may_export_full": has_perm_at(request.user, Perm.EXPORT, None)
+            and exporting.may_export_full(request.user),
             "statuses": RiskStatus,
         },
     )
+
+
+def person_export(request: AuthedRequest) -> HttpResponse:
+    """The list as filtered, to XLSX; numbers masked unless ``full=1`` and allowed."""
+    _require(request, Perm.EXPORT)
+    _require(request, Perm.VIEW_PEOPLE)
+    form = PersonFilterForm(request.GET or None)
+    filters = {k: v for k, v in form.cleaned_data.items() if v} if form.is_valid() else {}
+    people = selectors.person_list(
+        actor=request.user,
+        query=filters.get("q", ""),
+        status=filters.get("status", ""),
+        tag=filters.get("tag", ""),
+    ).filter(pk__in=selectors.person_list(actor=request.user, perm=Perm.EXPORT).values("pk"))
+    full = request.GET.get("full") == "1"
+    # A number typed as a search term is not written into the log.
+    logged = {k: v for k, v in filters.items() if k != "q"} | ({"q": "…"} if "q" in filters else {})
+    content = exporting.export_persons(
+        actor=request.user, persons=people, full=full, filters=logged
+    )
+    response = HttpResponse(
+        content,
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    stamp = timezone.localdate().isoformat()
+    response["Content-Disposition"] = f'attachment; filename="persons-{stamp}.xlsx"'
+    return response
 
 
 def _household_for(request: AuthedRequest, data: dict[str, Any]) -> Household | None:

@@ -65,6 +65,8 @@ def _household(w: World) -> int:
 ENDPOINTS = [
     Endpoint("people:list", "GET", lambda w: [], Perm.VIEW_PEOPLE),
     Endpoint("people:create", "GET", lambda w: [], Perm.MANAGE_PEOPLE),
+    # Needs both: the list (VIEW_PEOPLE) and the right to export (EXPORT).
+    Endpoint("people:export", "GET", lambda w: [], Perm.EXPORT),
     Endpoint("people:detail", "GET", lambda w: [_person(w)], Perm.VIEW_PEOPLE, _grid),
     Endpoint("people:edit", "GET", lambda w: [_person(w)], Perm.MANAGE_PEOPLE, _grid),
     Endpoint("people:reveal", "POST", lambda w: [_person(w), "phone"], Perm.REVEAL_PERSONAL, _grid),
