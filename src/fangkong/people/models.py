@@ -55,8 +55,13 @@ RISK_RANK: dict[str, int] = {
 class Household(models.Model):
     """One dwelling in a grid: the unit of door-to-door screening."""
 
+    # Indexed by the unique (unit, address_key) constraint; a second index would only slow loads.
     unit = models.ForeignKey(
-        "orgunits.OrgUnit", verbose_name=_("grid"), on_delete=models.PROTECT, related_name="+"
+        "orgunits.OrgUnit",
+        verbose_name=_("grid"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     address = models.CharField(_("address"), max_length=200)
     # The address reduced for matching (people.normalize.address_key): the same
@@ -109,7 +114,8 @@ class Person(models.Model):
     birth_date = models.DateField(_("date of birth"), null=True, blank=True)
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices, default=Sex.UNKNOWN)
     phone = EncryptedTextField(_("mobile phone"), blank=True)
-    phone_key = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    # Indexed in Meta: a plain index, not PostgreSQL's extra LIKE index that db_index adds.
+    phone_key = models.CharField(max_length=64, blank=True, editable=False)
     household = models.ForeignKey(
         Household,
         verbose_name=_("household"),
@@ -149,7 +155,12 @@ class Person(models.Model):
     )
     org_path = models.CharField(max_length=64, editable=False)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
     )
     created_at = models.DateTimeField(db_default=Now(), editable=False)
     updated_at = models.DateTimeField(db_default=Now(), editable=False)
@@ -164,7 +175,7 @@ class Person(models.Model):
         indexes = [
             models.Index(fields=["org_path", "full_name"]),
             models.Index(fields=["risk_status", "org_path"]),
-            models.Index(fields=["household"]),
+            models.Index(fields=["phone_key"]),
         ]
 
     def __str__(self) -> str:
@@ -234,8 +245,13 @@ class Transport(models.TextChoices):
 class TravelRecord(models.Model):
     """A journey into the area: where from, when, and how (for same-trip matching)."""
 
+    # Indexed by the unique journey constraint, which starts with the person.
     person = models.ForeignKey(
-        Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="travels"
+        Person,
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        related_name="travels",
+        db_index=False,
     )
     # Division code (people.divisions), 6 digits, "" when the origin is abroad or unknown.
     origin_code = models.CharField(_("origin code"), max_length=6, blank=True)
@@ -254,7 +270,12 @@ class TravelRecord(models.Model):
     )
     org_path = models.CharField(max_length=64, editable=False)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
     )
     created_at = models.DateTimeField(db_default=Now(), editable=False)
 
