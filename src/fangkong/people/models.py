@@ -145,6 +145,9 @@ class Person(models.Model):
         _("status"), max_length=16, choices=RiskStatus.choices, default=RiskStatus.CLEAR
     )
     risk_until = models.DateField(_("until"), null=True, blank=True)
+    # Not indexed: nearly every row holds NULL, and SQLite would pick this index for
+    # "current persons under a unit" instead of the org_path range (22 ms → 1 ms a page).
+    # Merges are found through PersonMerge.
     merged_into = models.ForeignKey(
         "self",
         verbose_name=_("merged into"),
@@ -152,6 +155,7 @@ class Person(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="merged_from",
+        db_index=False,
     )
     org_path = models.CharField(max_length=64, editable=False)
     created_by = models.ForeignKey(

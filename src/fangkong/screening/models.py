@@ -150,6 +150,7 @@ class VisitMember(models.Model):
     class Meta:
         verbose_name = _("person at a visit")
         verbose_name_plural = _("persons at visits")
+        indexes = [models.Index(fields=["org_path", "visit"])]
         constraints = [
             models.UniqueConstraint(fields=["visit", "person"], name="visitmember_once_per_visit")
         ]
