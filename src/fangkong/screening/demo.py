@@ -53,7 +53,7 @@ def load_screening(district: OrgUnit, *, seed: int = 2020) -> int:
             fever = rng.random() < 0.2
             members.append(
                 VisitMember(
-                    visit=visit, person=person, present=True,
+                    visit=visit, campaign=campaign, person=person, present=True,
                     temperature=Decimal("37.8") if fever else Decimal("36.5"),
                     symptoms=["fever", "cough"] if fever else [],
                     travel_found=person.travels.exists(), org_path=visit.org_path,

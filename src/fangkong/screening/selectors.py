@@ -137,7 +137,7 @@ def coverage(*, campaign: Campaign, unit: OrgUnit) -> tuple[CoverageRow, list[Co
     children = list(OrgUnit.objects.filter(parent=unit).order_by("path"))
     inside = subtree_q("org_path", unit.path)
     threshold = risk.policy_on(unit.path, timezone.localdate()).fever_threshold
-    found = VisitMember.objects.filter(inside, visit__campaign=campaign)
+    found = VisitMember.objects.filter(inside, campaign=campaign)
     figures = {
         "registered": _by_child(Household.objects.filter(inside), width, Count("id")),
         "covered": _by_child(

@@ -159,7 +159,7 @@ def visit_record(
             )  # fmt: skip
         rows.append(
             VisitMember(
-                visit=visit, person=finding.person, present=finding.present,
+                visit=visit, campaign=campaign, person=finding.person, present=finding.present,
                 temperature=finding.temperature, symptoms=_check_symptoms(finding.symptoms),
                 travel_found=finding.journey is not None, org_path=household.org_path,
             )
@@ -176,13 +176,13 @@ def visit_record(
             )
         rows.append(
             VisitMember(
-                visit=visit, person=person, present=True, temperature=member.temperature,
-                symptoms=_check_symptoms(member.symptoms),
+                visit=visit, campaign=campaign, person=person, present=True,
+                temperature=member.temperature, symptoms=_check_symptoms(member.symptoms),
                 travel_found=member.journey is not None, org_path=household.org_path,
             )
         )  # fmt: skip
     for row in rows:
-        row.full_clean(exclude=["visit", "person"])
+        row.full_clean(exclude=["visit", "campaign", "person"])
     VisitMember.objects.bulk_create(rows)
     audit.record(
         actor=actor,
