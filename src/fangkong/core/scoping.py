@@ -104,3 +104,23 @@ class ScopedQuerySet(models.QuerySet):
     def in_subtree(self, path: str) -> Self:
         field = self.model.scope_path_field  # type: ignore[attr-defined]
         return self.filter(subtree_q(field, path))
+
+
+class ScopedModel(models.Model):
+    """A row that hangs in the tree by a copy of its unit's path (``org_path``).
+
+    Moves of a unit rewrite the copies (orgunits.services.unit_move); reads go
+    through ``objects.visible_to``.
+    """
+
+    org_path = models.CharField(max_length=64, editable=False)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_path_field = "org_path"
+
+    class Meta:
+        abstract = True
+
+    @property
+    def scope_path(self) -> str:
+        return self.org_path

@@ -17,7 +17,7 @@ from django.db.models.functions import Now
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.core.crypto import EncryptedTextField, mask
-from fangkong.core.scoping import ScopedQuerySet
+from fangkong.core.scoping import ScopedModel, ScopedQuerySet
 from fangkong.people.idnumbers import IdType
 
 
@@ -52,7 +52,7 @@ RISK_RANK: dict[str, int] = {
 }
 
 
-class Household(models.Model):
+class Household(ScopedModel):
     """One dwelling in a grid: the unit of door-to-door screening."""
 
     # Indexed by the unique (unit, address_key) constraint; a second index would only slow loads.
@@ -68,12 +68,8 @@ class Household(models.Model):
     # dwelling typed twice, or imported twice, is one household.
     address_key = models.CharField(max_length=200, editable=False)
     note = models.TextField(_("note"), blank=True)
-    org_path = models.CharField(max_length=64, editable=False)
     created_at = models.DateTimeField(db_default=Now(), editable=False)
     updated_at = models.DateTimeField(db_default=Now(), editable=False)
-
-    objects = ScopedQuerySet.as_manager()
-    scope_path_field = "org_path"
 
     class Meta:
         verbose_name = _("household")
@@ -91,10 +87,6 @@ class Household(models.Model):
     def __str__(self) -> str:
         return self.address
 
-    @property
-    def scope_path(self) -> str:
-        return self.org_path
-
 
 class PersonQuerySet(ScopedQuerySet):
     def current(self) -> PersonQuerySet:
@@ -102,7 +94,7 @@ class PersonQuerySet(ScopedQuerySet):
         return self.filter(merged_into__isnull=True)
 
 
-class Person(models.Model):
+class Person(ScopedModel):
     full_name = models.CharField(_("name"), max_length=50)
     id_type = models.CharField(
         _("ID type"), max_length=16, choices=IdType.choices, default=IdType.RESIDENT
@@ -157,7 +149,6 @@ class Person(models.Model):
         related_name="merged_from",
         db_index=False,
     )
-    org_path = models.CharField(max_length=64, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -169,8 +160,7 @@ class Person(models.Model):
     created_at = models.DateTimeField(db_default=Now(), editable=False)
     updated_at = models.DateTimeField(db_default=Now(), editable=False)
 
-    objects = PersonQuerySet.as_manager()
-    scope_path_field = "org_path"
+    objects = PersonQuerySet.as_manager()  # type: ignore[misc]
 
     class Meta:
         verbose_name = _("person")
@@ -184,10 +174,6 @@ class Person(models.Model):
 
     def __str__(self) -> str:
         return self.full_name
-
-    @property
-    def scope_path(self) -> str:
-        return self.org_path
 
     @property
     def masked_id_number(self) -> str:
@@ -210,31 +196,23 @@ class Person(models.Model):
         return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
 
 
-class PersonMerge(models.Model):
+class PersonMerge(ScopedModel):
     """Two records found to be one person: the kept one and the one folded into it."""
 
     kept = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="merges")
     merged = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
     # The folded record's fields as they were (masked personal numbers only).
     before = models.JSONField(default=dict)
-    org_path = models.CharField(max_length=64, editable=False)
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     at = models.DateTimeField(db_default=Now(), editable=False)
-
-    objects = ScopedQuerySet.as_manager()
-    scope_path_field = "org_path"
 
     class Meta:
         ordering = ["-at"]
 
     def __str__(self) -> str:
         return f"{self.merged_id} → {self.kept_id}"
-
-    @property
-    def scope_path(self) -> str:
-        return self.org_path
 
 
 class Transport(models.TextChoices):
@@ -246,7 +224,7 @@ class Transport(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class TravelRecord(models.Model):
+class TravelRecord(ScopedModel):
     """A journey into the area: where from, when, and how (for same-trip matching)."""
 
     # Indexed by the unique journey constraint, which starts with the person.
@@ -272,7 +250,6 @@ class TravelRecord(models.Model):
     source = models.CharField(
         _("source"), max_length=16, choices=Source.choices, default=Source.MANUAL
     )
-    org_path = models.CharField(max_length=64, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -282,9 +259,6 @@ class TravelRecord(models.Model):
         db_index=False,
     )
     created_at = models.DateTimeField(db_default=Now(), editable=False)
-
-    objects = ScopedQuerySet.as_manager()
-    scope_path_field = "org_path"
 
     class Meta:
         verbose_name = _("travel record")
@@ -313,10 +287,6 @@ class TravelRecord(models.Model):
     def __str__(self) -> str:
         return f"{self.origin_name} → {self.arrived_on:%Y-%m-%d}"
 
-    @property
-    def scope_path(self) -> str:
-        return self.org_path
-
 
 class RiskLevel(models.TextChoices):
     HIGH = "high", _("High risk")
@@ -324,7 +294,7 @@ class RiskLevel(models.TextChoices):
     LOW = "low", _("Low risk")
 
 
-class RiskArea(models.Model):
+class RiskArea(ScopedModel):
     """An affected area as declared by a unit (usually the district) for its subtree."""
 
     unit = models.ForeignKey(
@@ -339,11 +309,7 @@ class RiskArea(models.Model):
     valid_from = models.DateField(_("from"))
     valid_to = models.DateField(_("to"), null=True, blank=True)
     note = models.CharField(_("note"), max_length=200, blank=True)
-    org_path = models.CharField(max_length=64, editable=False)
     created_at = models.DateTimeField(db_default=Now(), editable=False)
-
-    objects = ScopedQuerySet.as_manager()
-    scope_path_field = "org_path"
 
     class Meta:
         verbose_name = _("risk area")
@@ -361,10 +327,6 @@ class RiskArea(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.get_level_display()})"
-
-    @property
-    def scope_path(self) -> str:
-        return self.org_path
 
     def active_on(self, day: date) -> bool:
         return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
@@ -384,7 +346,7 @@ DEFAULT_FEVER_THRESHOLD = Decimal("37.3")
 DEFAULT_FOLLOWUPS_PER_DAY = 2
 
 
-class Policy(models.Model):
+class Policy(ScopedModel):
     """The rules in force for a unit's subtree from a date on, until the next version."""
 
     unit = models.ForeignKey(
@@ -421,11 +383,7 @@ class Policy(models.Model):
         default=Measure.MONITORING,
     )
     note = models.CharField(_("note"), max_length=200, blank=True)
-    org_path = models.CharField(max_length=64, editable=False)
     created_at = models.DateTimeField(db_default=Now(), editable=False)
-
-    objects = ScopedQuerySet.as_manager()
-    scope_path_field = "org_path"
 
     class Meta:
         verbose_name = _("policy")
@@ -442,10 +400,6 @@ class Policy(models.Model):
     def __str__(self) -> str:
         return f"{self.effective_from:%Y-%m-%d}"
 
-    @property
-    def scope_path(self) -> str:
-        return self.org_path
-
     def measure_for(self, level: str) -> str:
         return {
             RiskLevel.HIGH: self.high_risk_measure,
@@ -461,7 +415,7 @@ class ImportStatus(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
-class ImportJob(models.Model):
+class ImportJob(ScopedModel):
     """A registry import running in the background, with its progress and bad rows."""
 
     unit = models.ForeignKey(
@@ -486,16 +440,12 @@ class ImportJob(models.Model):
     errors = models.JSONField(default=list, blank=True)
     errors_file = models.FileField(upload_to="imports/%Y/%m/", blank=True)
     message = models.TextField(blank=True)
-    org_path = models.CharField(max_length=64, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(db_default=Now(), editable=False)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
-
-    objects = ScopedQuerySet.as_manager()
-    scope_path_field = "org_path"
 
     class Meta:
         verbose_name = _("import")
@@ -504,10 +454,6 @@ class ImportJob(models.Model):
 
     def __str__(self) -> str:
         return self.filename
-
-    @property
-    def scope_path(self) -> str:
-        return self.org_path
 
     @property
     def percent(self) -> int:

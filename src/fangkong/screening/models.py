@@ -9,10 +9,10 @@ from django.db.models.functions import Now
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.core.crypto import EncryptedTextField
-from fangkong.core.scoping import ScopedQuerySet
+from fangkong.core.scoping import ScopedModel
 
 
-class Campaign(models.Model):
+class Campaign(ScopedModel):
     """A time-boxed sweep (排查行动) of every household in a unit's subtree."""
 
     name = models.CharField(_("name"), max_length=100)
@@ -22,14 +22,10 @@ class Campaign(models.Model):
     starts_on = models.DateField(_("starts on"))
     ends_on = models.DateField(_("ends on"))
     note = models.TextField(_("note"), blank=True)
-    org_path = models.CharField(max_length=64, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(db_default=Now(), editable=False)
-
-    objects = ScopedQuerySet.as_manager()
-    scope_path_field = "org_path"
 
     class Meta:
         verbose_name = _("campaign")
@@ -47,10 +43,6 @@ class Campaign(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    @property
-    def scope_path(self) -> str:
-        return self.org_path
-
 
 class VisitResult(models.TextChoices):
     NORMAL = "normal", _("Visited, nothing found")
@@ -67,7 +59,7 @@ COVERED_RESULTS = frozenset(
 )
 
 
-class Visit(models.Model):
+class Visit(ScopedModel):
     """One knock on one household's door during a campaign (入户排查)."""
 
     campaign = models.ForeignKey(
@@ -89,10 +81,6 @@ class Visit(models.Model):
         related_name="+",
     )
     note = models.TextField(_("note"), blank=True)
-    org_path = models.CharField(max_length=64, editable=False)
-
-    objects = ScopedQuerySet.as_manager()
-    scope_path_field = "org_path"
 
     class Meta:
         verbose_name = _("visit")
@@ -105,10 +93,6 @@ class Visit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.household} {self.visited_at:%Y-%m-%d}"
-
-    @property
-    def scope_path(self) -> str:
-        return self.org_path
 
     @property
     def covers(self) -> bool:
@@ -124,7 +108,7 @@ class Symptom(models.TextChoices):
     DIARRHOEA = "diarrhoea", _("Diarrhoea")
 
 
-class VisitMember(models.Model):
+class VisitMember(ScopedModel):
     """What the worker found for one person at the visit."""
 
     visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="members")
@@ -147,10 +131,6 @@ class VisitMember(models.Model):
     )
     symptoms = models.JSONField(_("symptoms"), default=list, blank=True)
     travel_found = models.BooleanField(_("arrived from elsewhere"), default=False)
-    org_path = models.CharField(max_length=64, editable=False)
-
-    objects = ScopedQuerySet.as_manager()
-    scope_path_field = "org_path"
 
     class Meta:
         verbose_name = _("person at a visit")
@@ -163,10 +143,6 @@ class VisitMember(models.Model):
     def __str__(self) -> str:
         return f"{self.person_id} @ {self.visit_id}"
 
-    @property
-    def scope_path(self) -> str:
-        return self.org_path
-
 
 class DeclarationStatus(models.TextChoices):
     PENDING = "pending", _("Waiting for verification")
@@ -174,7 +150,7 @@ class DeclarationStatus(models.TextChoices):
     REJECTED = "rejected", _("Rejected")
 
 
-class Declaration(models.Model):
+class Declaration(ScopedModel):
     """A resident's self-declaration (自主申报), waiting in its community's queue.
 
     What the resident typed is personal data: it is kept sealed as one JSON
@@ -217,10 +193,6 @@ class Declaration(models.Model):
         related_name="+",
     )
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
-    org_path = models.CharField(max_length=64, editable=False)
-
-    objects = ScopedQuerySet.as_manager()
-    scope_path_field = "org_path"
 
     class Meta:
         verbose_name = _("self-declaration")
@@ -233,7 +205,3 @@ class Declaration(models.Model):
 
     def __str__(self) -> str:
         return self.reference
-
-    @property
-    def scope_path(self) -> str:
-        return self.org_path
