@@ -168,14 +168,16 @@ TRAVEL_COLS = ("person_id", "origin_code", "origin_name", "arrived_on", "transpo
                "transport_no", "seat", "plate", "purpose", "source", "org_path")  # fmt: skip
 
 
-def run_baseline(folder: Path) -> float:
+def run_baseline(folder: Path) -> tuple[float, dict[str, float]]:
     from django.db import connection, transaction
 
     files = [("people_household", HOUSEHOLD_COLS), ("people_person", PERSON_COLS),
              ("people_travelrecord", TRAVEL_COLS)]  # fmt: skip
     start = time.perf_counter()
+    parts: dict[str, float] = {}
     with transaction.atomic(), connection.cursor() as cursor:
         for table_name, columns in files:
+            began = time.perf_counter()
             path = folder / {"people_household": "household.tsv", "people_person": "person.tsv",
                              "people_travelrecord": "travel.tsv"}[table_name]  # fmt: skip
             # The timestamps have database defaults: neither loader names them.
@@ -197,7 +199,8 @@ def run_baseline(folder: Path) -> float:
                             batch = []
                     if batch:
                         cursor.executemany(sql, batch)
-    return time.perf_counter() - start
+            parts[table_name] = time.perf_counter() - began
+    return time.perf_counter() - start, parts
 
 
 def run_import(source: Path, district, actor, workers: int):  # type: ignore[no-untyped-def]
@@ -262,7 +265,7 @@ def child(args: argparse.Namespace) -> None:
     out: dict[str, object] = {"url": args.url.split("@")[-1]}
     with tempfile.TemporaryDirectory() as folder:
         count = prepare_baseline(args.csv, Path(folder), units)
-        out["baseline_s"] = run_baseline(Path(folder))
+        out["baseline_s"], out["baseline_parts"] = run_baseline(Path(folder))
     truncate()
     seconds, job = run_import(args.csv, district, actor, args.workers)
     own, children = peak_mb()
@@ -309,6 +312,9 @@ def main() -> None:
     )
     parser.add_argument("--sqlite-path", default="/tmp/fangkong_import_bench.sqlite3")
     parser.add_argument(
+        "--only", choices=("sqlite", "postgresql"), help="one database (implies --no-write)"
+    )
+    parser.add_argument(
         "--no-write", action="store_true", help="print, do not touch docs/performance.md"
     )
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
@@ -327,7 +333,11 @@ def main() -> None:
     if not source.exists():
         write_csv(source, args.rows)
     results = []
-    for url in (f"sqlite:///{args.sqlite_path}", args.pg_url):
+    urls = [f"sqlite:///{args.sqlite_path}", args.pg_url]
+    if args.only:
+        urls = [urls[args.only == "postgresql"]]
+        args.no_write = True
+    for url in urls:
         prepare_database(url)
         command = [sys.executable, __file__, "--child", "--url", url, "--csv", str(source),
                    "--workers", str(args.workers), "--peer-rows", str(args.peer_rows)]  # fmt: skip
@@ -338,6 +348,8 @@ def main() -> None:
             raise SystemExit(f"the run on {url} failed")
         results.append(json.loads(line[7:]))
         print(line)
+    if args.only:
+        return
     body = report(results, args)
     print(body)
     if not args.no_write:

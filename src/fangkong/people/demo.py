@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from fangkong.accounts.models import User
 from fangkong.orgunits.models import Level, OrgUnit
+from fangkong.people import tallies
 from fangkong.people.models import Household, Person, Policy, RiskArea, Source, TravelRecord
 from fangkong.people.normalize import address_key
 from fangkong.people.services import id_key, person_assess, phone_key
@@ -126,4 +127,5 @@ def load_registry(
     TravelRecord.objects.bulk_create(travels, ignore_conflicts=True)
     for person in travellers:
         person_assess(person, today=today)
+    tallies.recount(community.path)  # bulk-created above, past the services that count
     return RegistryResult(len(households), len(saved), len(travellers))

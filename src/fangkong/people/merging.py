@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from fangkong.accounts import audit
 from fangkong.accounts.models import User
 from fangkong.core.roles import Perm
+from fangkong.people import tallies
 from fangkong.people.models import Person, PersonMerge
 from fangkong.people.services import id_key, join_tags, person_assess, require, split_tags
 
@@ -101,6 +102,7 @@ def person_merge(*, actor: User, kept: Person, merged: Person) -> Person:
     merged.merged_into = kept
     merged.updated_at = timezone.now()
     merged.save(update_fields=["id_key", "merged_into", "updated_at"])
+    tallies.count(persons=[(merged.unit_id, -1)])
     filled = []
     for name in FILLABLE:
         attname = Person._meta.get_field(name).attname  # type: ignore[union-attr]

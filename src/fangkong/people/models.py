@@ -101,8 +101,9 @@ class Person(ScopedModel):
     )
     id_number = EncryptedTextField(_("ID number"), blank=True)
     # Keyed hash of "<id type>:<number>" (people.services.id_key): one person per
-    # document. Empty numbers and merged-away records hold NULL.
-    id_key = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
+    # document. Empty numbers and merged-away records hold NULL. Unique by a constraint
+    # in Meta, not unique=True: PostgreSQL would add a LIKE index that costs every insert.
+    id_key = models.CharField(max_length=64, null=True, blank=True, editable=False)
     birth_date = models.DateField(_("date of birth"), null=True, blank=True)
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices, default=Sex.UNKNOWN)
     phone = EncryptedTextField(_("mobile phone"), blank=True)
@@ -171,6 +172,7 @@ class Person(ScopedModel):
             models.Index(fields=["risk_status", "org_path"]),
             models.Index(fields=["phone_key"]),
         ]
+        constraints = [models.UniqueConstraint(fields=["id_key"], name="person_unique_id_key")]
 
     def __str__(self) -> str:
         return self.full_name
@@ -460,3 +462,20 @@ class ImportJob(ScopedModel):
         if not self.total_rows:
             return 100 if self.status == ImportStatus.DONE else 0
         return min(100, round(100 * self.processed_rows / self.total_rows))
+
+
+class UnitTally(models.Model):
+    """Households and current persons whose unit is this one (people.tallies)."""
+
+    unit = models.OneToOneField(
+        "orgunits.OrgUnit", primary_key=True, on_delete=models.CASCADE, related_name="+"
+    )
+    households = models.IntegerField(default=0)
+    persons = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("registry count")
+        verbose_name_plural = _("registry counts")
+
+    def __str__(self) -> str:
+        return f"{self.unit_id}: {self.households} / {self.persons}"

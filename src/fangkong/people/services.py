@@ -20,7 +20,7 @@ from fangkong.core.crypto import blind_index
 from fangkong.core.roles import Perm
 from fangkong.core.scoping import has_perm_at
 from fangkong.orgunits.models import OrgUnit
-from fangkong.people import divisions, risk
+from fangkong.people import divisions, risk, tallies
 from fangkong.people.idnumbers import IdType, clean_id_number, parse_resident_id
 from fangkong.people.models import Household, Person, Sex, Source, TravelRecord
 from fangkong.people.normalize import address_key, clean_text
@@ -177,6 +177,7 @@ def person_create(
     person.full_clean(exclude=["id_key"])
     _check_duplicate(actor, person)
     person.save()
+    tallies.count(persons=[(unit.pk, 1)])
     audit.record(actor=actor, action=audit.Action.CREATE, target=person)
     person_assess(person)
     return person
@@ -198,6 +199,7 @@ def person_update(*, actor: User, person: Person, **values: Any) -> Person:
     person = Person.objects.select_for_update().get(pk=person.pk)
     require(actor, Perm.MANAGE_PEOPLE, person.org_path)
     before = audit.snapshot(person, PERSON_FIELDS)
+    old_unit_id = person.unit_id
     for name, value in values.items():
         setattr(person, name, value)
     if "unit" in values:
@@ -212,6 +214,8 @@ def person_update(*, actor: User, person: Person, **values: Any) -> Person:
     person.save()
     if "unit" in changes:
         TravelRecord.objects.filter(person=person).update(org_path=person.org_path)
+        if person.merged_into_id is None:
+            tallies.moved(old_unit_id, person.unit_id, persons=1)
     audit.record(actor=actor, action=audit.Action.UPDATE, target=person, changes=changes)
     person_assess(person)
     return person
@@ -308,6 +312,7 @@ def household_get_or_create(
     household.org_path = unit.path
     household.full_clean()
     household.save()
+    tallies.count(households=[(unit.pk, 1)])
     audit.record(actor=actor, action=audit.Action.CREATE, target=household)
     return household, True
 

@@ -16,6 +16,7 @@ from fangkong.orgunits.models import OrgUnit
 from fangkong.people.models import Household, Person
 from fangkong.people.services import id_key
 from fangkong.people.testing import resident_id
+from fangkong.screening import tallies
 from fangkong.screening.declarations import client_key
 from fangkong.screening.models import Campaign, Declaration, Visit, VisitMember
 
@@ -55,11 +56,12 @@ def load_screening(district: OrgUnit, *, seed: int = 2020) -> int:
                 VisitMember(
                     visit=visit, campaign=campaign, person=person, present=True,
                     temperature=Decimal("37.8") if fever else Decimal("36.5"),
-                    symptoms=["fever", "cough"] if fever else [],
+                    symptoms=["fever", "cough"] if fever else [], fever=fever,
                     travel_found=person.travels.exists(), org_path=visit.org_path,
                 )
             )  # fmt: skip
     VisitMember.objects.bulk_create(members)
+    tallies.recount([campaign.pk])  # bulk-created above, past visit_record's counting
     community = OrgUnit.objects.filter(path=grids[0][:-4]).first() if grids else None
     if community is not None:
         for n, (name, origin) in enumerate(

@@ -131,6 +131,8 @@ class VisitMember(ScopedModel):
     )
     symptoms = models.JSONField(_("symptoms"), default=list, blank=True)
     travel_found = models.BooleanField(_("arrived from elsewhere"), default=False)
+    # Judged when recorded, against the fever line of the policy in force that day.
+    fever = models.BooleanField(_("fever"), default=False)
 
     class Meta:
         verbose_name = _("person at a visit")
@@ -142,6 +144,28 @@ class VisitMember(ScopedModel):
 
     def __str__(self) -> str:
         return f"{self.person_id} @ {self.visit_id}"
+
+
+class CampaignTally(models.Model):
+    """A campaign's figures for the households of one unit (screening.tallies): households
+    settled by a visit, and persons found arrived from elsewhere or with a fever (each
+    person counted once per campaign, where first found)."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+")
+    unit = models.ForeignKey("orgunits.OrgUnit", on_delete=models.CASCADE, related_name="+")
+    covered = models.IntegerField(default=0)
+    arrivals = models.IntegerField(default=0)
+    fevers = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("campaign count")
+        verbose_name_plural = _("campaign counts")
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "unit"], name="campaigntally_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id}/{self.unit_id}"
 
 
 class DeclarationStatus(models.TextChoices):

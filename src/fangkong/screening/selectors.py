@@ -7,7 +7,6 @@ from typing import Any
 
 from django.db.models import (
     Case,
-    Count,
     Exists,
     IntegerField,
     OuterRef,
@@ -18,7 +17,6 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Substr
 from django.utils import timezone
 
 from fangkong.core.paths import subtree_q
@@ -26,8 +24,10 @@ from fangkong.core.roles import Perm
 from fangkong.core.scoping import scope_roots
 from fangkong.orgunits.models import OrgUnit
 from fangkong.people import risk
+from fangkong.people import tallies as people_tallies
 from fangkong.people.models import Household, Person
-from fangkong.screening.models import COVERED_RESULTS, Campaign, Visit, VisitMember
+from fangkong.screening import tallies as campaign_tallies
+from fangkong.screening.models import COVERED_RESULTS, Campaign, Visit
 
 
 def campaign_list(*, actor: Any, perm: Perm = Perm.VIEW_UNITS) -> QuerySet[Campaign]:
@@ -118,53 +118,29 @@ class CoverageRow:
         return self.registered < self.declared
 
 
-def _by_child(queryset: QuerySet[Any], width: int, count: Any) -> dict[str, int]:
-    rows = (
-        queryset.annotate(child=Substr("org_path", 1, width))
-        .values("child")
-        .annotate(n=count)
-        .values_list("child", "n")
-    )
-    return dict(rows)
-
-
 def coverage(*, campaign: Campaign, unit: OrgUnit) -> tuple[CoverageRow, list[CoverageRow]]:
     """The unit's total and one row per child unit, the lagging first.
 
-    Each figure is one grouped query over the subtree's rows (indexed by org_path).
+    Read from the counts kept on write (people.tallies, screening.tallies): two grouped
+    queries over one row per unit, whatever the number of households below.
     """
-    width = len(unit.path) + 4
     children = list(OrgUnit.objects.filter(parent=unit).order_by("path"))
-    inside = subtree_q("org_path", unit.path)
-    threshold = risk.policy_on(unit.path, timezone.localdate()).fever_threshold
-    found = VisitMember.objects.filter(inside, campaign=campaign)
-    figures = {
-        "registered": _by_child(Household.objects.filter(inside), width, Count("id")),
-        "covered": _by_child(
-            Visit.objects.filter(inside, campaign=campaign, result__in=COVERED_RESULTS),
-            width,
-            Count("household", distinct=True),
-        ),
-        "persons": _by_child(Person.objects.current().filter(inside), width, Count("id")),
-        "arrivals": _by_child(
-            found.filter(travel_found=True), width, Count("person", distinct=True)
-        ),
-        "fevers": _by_child(
-            found.filter(Q(temperature__gte=threshold) | Q(symptoms__icontains="fever")),
-            width,
-            Count("person", distinct=True),
-        ),
-    }
+    registry = people_tallies.by_child(unit.path)
+    found = campaign_tallies.by_child(campaign.pk, unit.path)
 
     def row(target: OrgUnit, keys: list[str]) -> CoverageRow:
+        households = persons = covered = arrivals = fevers = 0
+        for key in keys:
+            h, p = registry.get(key, (0, 0))
+            c, a, f = found.get(key, (0, 0, 0))
+            households, persons = households + h, persons + p
+            covered, arrivals, fevers = covered + c, arrivals + a, fevers + f
         return CoverageRow(
-            unit=target,
-            declared=target.households,
-            **{name: sum(values.get(k, 0) for k in keys) for name, values in figures.items()},
-        )
+            unit=target, declared=target.households, registered=households, covered=covered,
+            persons=persons, arrivals=arrivals, fevers=fevers,
+        )  # fmt: skip
 
     rows = [row(child, [child.path]) for child in children]
-    keys = list({k for values in figures.values() for k in values})
-    total = row(unit, keys)
+    total = row(unit, list(registry.keys() | found.keys()))
     rows.sort(key=lambda r: (r.percent, -r.denominator, r.unit.path))
     return total, rows

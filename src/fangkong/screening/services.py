@@ -17,9 +17,18 @@ from fangkong.accounts.models import User
 from fangkong.core.roles import Perm
 from fangkong.core.scoping import has_perm_at
 from fangkong.orgunits.models import OrgUnit
+from fangkong.people import risk
 from fangkong.people import services as people
 from fangkong.people.models import Household, Person, Source
-from fangkong.screening.models import Campaign, Symptom, Visit, VisitMember, VisitResult
+from fangkong.screening import tallies
+from fangkong.screening.models import (
+    COVERED_RESULTS,
+    Campaign,
+    Symptom,
+    Visit,
+    VisitMember,
+    VisitResult,
+)
 
 CAMPAIGN_FIELDS = ("name", "starts_on", "ends_on", "note")
 
@@ -128,6 +137,8 @@ def visit_record(
     new residents through person_create (which refuses a known ID number).
     """
     _require(actor, Perm.RECORD_VISITS, household.org_path)
+    # One visit to a household at a time: the campaign's counts take its first settling.
+    household = Household.objects.select_for_update().get(pk=household.pk)
     if not household.org_path.startswith(campaign.org_path):
         raise ValidationError(_("This household lies outside the campaign's area."))
     today = timezone.localdate()
@@ -147,6 +158,7 @@ def visit_record(
         visit.visited_at = visited_at
     visit.full_clean(exclude=["visited_at"])
     visit.save()
+    threshold = risk.policy_on(household.org_path, today).fever_threshold
     rows: list[VisitMember] = []
     for finding in findings:
         if finding.person.household_id != household.pk:
@@ -183,7 +195,11 @@ def visit_record(
         )  # fmt: skip
     for row in rows:
         row.full_clean(exclude=["visit", "campaign", "person"])
+        row.fever = (
+            row.temperature is not None and row.temperature >= threshold
+        ) or Symptom.FEVER in row.symptoms
     VisitMember.objects.bulk_create(rows)
+    _count(visit, household, rows)
     audit.record(
         actor=actor,
         action=audit.Action.CREATE,
@@ -191,3 +207,29 @@ def visit_record(
         changes={"result": result, "members": len(rows), "new": len(new_members)},
     )
     return visit
+
+
+def _count(visit: Visit, household: Household, rows: list[VisitMember]) -> None:
+    """The campaign's counts: a household settled for the first time, persons found
+    arrived or with a fever for the first time in this campaign."""
+    settled_before = (
+        Visit.objects.filter(
+            campaign=visit.campaign, household=household, result__in=COVERED_RESULTS
+        )
+        .exclude(pk=visit.pk)
+        .exists()
+    )
+    earlier = VisitMember.objects.filter(
+        campaign=visit.campaign, person__in=[row.person_id for row in rows]
+    ).exclude(visit=visit)
+    arrived = {row.person_id for row in rows if row.travel_found}
+    fevered = {row.person_id for row in rows if row.fever}
+    if arrived:
+        arrived -= set(earlier.filter(travel_found=True).values_list("person_id", flat=True))
+    if fevered:
+        fevered -= set(earlier.filter(fever=True).values_list("person_id", flat=True))
+    tallies.count(
+        visit.campaign_id, household.unit_id,
+        covered=int(visit.result in COVERED_RESULTS and not settled_before),
+        arrivals=len(arrived), fevers=len(fevered),
+    )  # fmt: skip

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -24,6 +24,7 @@ from fangkong.core.paths import subtree_q
 from fangkong.core.roles import Perm
 from fangkong.orgunits.models import OrgUnit
 from fangkong.people import risk
+from fangkong.people.importing import copytext
 from fangkong.people.importing.loading import Loader
 from fangkong.people.importing.mapping import HEADER_SEARCH_ROWS, find_header, label
 from fangkong.people.importing.reading import count_rows, read_rows
@@ -52,9 +53,13 @@ def _clean_chunk(chunk: list[tuple[int, list[Any]]]) -> tuple[list[Clean], list[
             continue
         values = {field: cells[i] if i < len(cells) else None for field, i in columns.items()}
         try:
-            good.append(clean_row(number, values, ctx))
+            row = clean_row(number, values, ctx)
         except RowErrors as problem:
             bad.extend((number, column, message, cells) for column, message in problem.errors)
+            continue
+        if ctx.copy_lines:
+            copytext.prepare(row, ctx.created_by_id)
+        good.append(row)
     return good, bad
 
 
@@ -143,6 +148,8 @@ def _run(job: ImportJob, workers: int | None) -> ImportJob:
         units=allowed_units(actor, job.unit),
         default_year=job.default_year or timezone.localdate().year,
         today=timezone.localdate(),
+        created_by_id=actor.pk if actor else None,
+        copy_lines=connection.vendor == "postgresql",
     )
     # Excel numbers rows from 1, and the header is a row too.
     numbered = enumerate(chain(head[header + 1 :], raw), start=header + 2)

@@ -12,20 +12,14 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+import psycopg
 from django.db import connection
 
+from fangkong.people import tallies
+from fangkong.people.importing import copytext
+from fangkong.people.importing.copytext import PERSON_COLUMNS, TRAVEL_COLUMNS
 from fangkong.people.importing.rows import Clean
-from fangkong.people.models import RiskStatus, Source
 
-PERSON_COLUMNS = (
-    "full_name", "id_type", "id_number", "id_key", "birth_date", "sex", "phone", "phone_key",
-    "household_id", "relation", "unit_id", "address", "tags", "note", "source", "risk_status",
-    "org_path", "created_by_id",
-)  # fmt: skip
-TRAVEL_COLUMNS = (
-    "person_id", "origin_code", "origin_name", "departed_on", "arrived_on", "transport",
-    "transport_no", "seat", "plate", "purpose", "source", "org_path", "created_by_id",
-)  # fmt: skip
 LOOKUP_CHUNK = 900  # parameters per IN (...), safe on every SQLite build
 
 
@@ -38,32 +32,22 @@ def _marks(count: int) -> str:
     return ", ".join(["%s"] * count)
 
 
-def _copy_text(values: Iterable[tuple]) -> str:
-    """Rows in COPY's text format, built in one go (psycopg's write_row costs ~50 µs a row)."""
-    lines = []
-    for row in values:
-        lines.append("\t".join(_copy_value(v) for v in row))
-    lines.append("")
-    return "\n".join(lines)
+_NULL = "\\N"  # COPY text's NULL
 
 
-def _copy_value(value: Any) -> str:
-    if value is None:
-        return "\\N"
-    if isinstance(value, str):
-        if "\\" in value or "\t" in value or "\n" in value or "\r" in value:
-            return (
-                value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n")
-                .replace("\r", "\\r")
-            )  # fmt: skip
-        return value
-    return str(value)
+def _cursor() -> Any:
+    """A cursor for the loader's queries. On PostgreSQL, one that binds on the server:
+    Django's binds on the client, quoting every element of the key arrays in Python."""
+    if connection.vendor == "postgresql":
+        connection.ensure_connection()
+        return psycopg.Cursor(connection.connection)
+    return connection.cursor()
 
 
 def _select_in(cursor: Any, sql: str, column: str, values: list[Any]) -> list[tuple]:
     """``sql`` with ``{where}`` standing for "``column`` is one of ``values``"."""
     if connection.vendor == "postgresql":
-        cursor.execute(sql.format(where=f"{column} = ANY(%s)"), [values])
+        cursor.execute(sql.format(where=f"{column} = ANY(%b)"), [values])
         return list(cursor.fetchall())
     found: list[tuple] = []
     for part in _chunks(values):
@@ -89,38 +73,58 @@ class Loader:
                 wanted.setdefault(key, row)
         if not wanted:
             return
+        if self.vendor == "postgresql":
+            self._pg_households(wanted)
+            return
         self._read_households(list(wanted))
         new = [k for k in wanted if k not in self.households]
-        if new and self.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    "INSERT INTO people_household (unit_id, address, address_key, note, org_path,"
-                    " created_at, updated_at) SELECT u, a, k, '', p, now(), now() FROM"
-                    " unnest(%s::bigint[], %s::text[], %s::text[], %s::text[]) AS r(u, a, k, p)"
-                    " ON CONFLICT (unit_id, address_key) DO NOTHING",
-                    [[k[0] for k in new], [wanted[k].address for k in new], [k[1] for k in new],
-                     [wanted[k].org_path for k in new]],
-                )  # fmt: skip
-            self.counts["households"] += len(new)
-            self._read_households(new)
-        elif new:
-            with connection.cursor() as cursor:
+        if new:
+            with _cursor() as cursor:
                 cursor.executemany(
                     "INSERT INTO people_household (unit_id, address, address_key, note, org_path,"
                     " created_at, updated_at) VALUES (%s, %s, %s, '', %s, CURRENT_TIMESTAMP,"
                     " CURRENT_TIMESTAMP) ON CONFLICT (unit_id, address_key) DO NOTHING",
                     [(k[0], wanted[k].address, k[1], wanted[k].org_path) for k in new],
                 )
+            # SQLite takes one writer at a time: none can have added these since the read.
             self.counts["households"] += len(new)
+            tallies.count(households=[(k[0], 1) for k in new])
             self._read_households(new)
 
+    def _pg_households(self, wanted: dict[tuple[int, str], Clean]) -> None:
+        """Insert the households not yet there and read every id, in one statement."""
+        keys = list(wanted)
+        with _cursor() as cursor:
+            cursor.execute(
+                "WITH r AS (SELECT * FROM unnest(%b::bigint[], %b::text[], %b::text[],"
+                " %b::text[]) AS r(u, a, k, p)),"
+                " added AS (INSERT INTO people_household (unit_id, address, address_key, note,"
+                " org_path, created_at, updated_at) SELECT u, a, k, '', p, now(), now() FROM r"
+                " ON CONFLICT (unit_id, address_key) DO NOTHING RETURNING unit_id, address_key, id)"
+                " SELECT unit_id, address_key, id, true FROM added UNION ALL"
+                " SELECT h.unit_id, h.address_key, h.id, false FROM people_household h"
+                " JOIN r ON h.unit_id = r.u AND h.address_key = r.k",
+                [[k[0] for k in keys], [wanted[k].address for k in keys], [k[1] for k in keys],
+                 [wanted[k].org_path for k in keys]],
+            )  # fmt: skip
+            added = []
+            for unit_id, address_key, pk, is_new in cursor.fetchall():
+                self.households[(unit_id, address_key)] = pk
+                if is_new:
+                    added.append((unit_id, 1))
+        self.counts["households"] += len(added)
+        tallies.count(households=added)
+        missing = [k for k in keys if k not in self.households]
+        if missing:  # added by a concurrent import since this statement's snapshot
+            self._read_households(missing)
+
     def _read_households(self, keys: list[tuple[int, str]]) -> None:
-        with connection.cursor() as cursor:
+        with _cursor() as cursor:
             if self.vendor == "postgresql":
                 # Arrays travel as one parameter each: no query text to build per key.
                 cursor.execute(
                     "SELECT h.unit_id, h.address_key, h.id FROM people_household h JOIN"
-                    " unnest(%s::bigint[], %s::text[]) AS k(u, a)"
+                    " unnest(%b::bigint[], %b::text[]) AS k(u, a)"
                     " ON h.unit_id = k.u AND h.address_key = k.a",
                     [[k[0] for k in keys], [k[1] for k in keys]],
                 )
@@ -146,7 +150,7 @@ class Loader:
         found: dict[int, tuple] = {}
         keyed = {row.id_key: i for i, row in enumerate(rows) if row.id_key}
         columns = "id, phone_key, household_id, unit_id, relation, address"
-        with connection.cursor() as cursor:
+        with _cursor() as cursor:
             sql = f"SELECT id_key, {columns} FROM people_person WHERE {{where}}"
             for key, *values in _select_in(cursor, sql, "id_key", list(keyed)):
                 found[keyed[key]] = tuple(values)
@@ -166,30 +170,40 @@ class Loader:
                     found[index] = tuple(values)
         return found
 
-    def _person_tuple(self, row: Clean, household: int | None) -> tuple:
-        return (
-            row.full_name, row.id_type, row.id_sealed, row.id_key, row.birth_date, row.sex,
-            row.phone_sealed, row.phone_key, household, row.relation, row.unit_id, row.residence,
-            row.tags, row.note, Source.IMPORT, RiskStatus.CLEAR, row.org_path, self.created_by_id,
-        )  # fmt: skip
-
-    def _insert_persons(self, values: list[tuple]) -> None:
+    def _insert_persons(self, rows: list[Clean], households: list[int | None]) -> list[int]:
+        """Append ``rows`` as new persons; their ids on PostgreSQL (drawn from the sequence
+        beforehand, so that their journeys need no second look-up), else an empty list."""
         columns = ", ".join(PERSON_COLUMNS)
-        with connection.cursor() as cursor:
+        with _cursor() as cursor:
             if self.vendor == "postgresql":
-                with cursor.copy(f"COPY people_person ({columns}) FROM STDIN") as copy:
-                    copy.write(_copy_text(values))
-            else:
-                cursor.executemany(
-                    f"INSERT INTO people_person ({columns}, created_at, updated_at) VALUES "
-                    f"({_marks(len(PERSON_COLUMNS))}, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)",
-                    values,
+                cursor.execute(
+                    "SELECT nextval(pg_get_serial_sequence('people_person', 'id'))"
+                    " FROM generate_series(1, %s)",
+                    [len(rows)],
                 )
+                ids = [pk for (pk,) in cursor.fetchall()]
+                lines = [
+                    f"{pk}\t{row.copy_person}{_NULL if home is None else home}\n"
+                    for pk, row, home in zip(ids, rows, households, strict=True)
+                ]
+                with cursor.copy(f"COPY people_person (id, {columns}) FROM STDIN") as copy:
+                    copy.write("".join(lines))
+                return ids
+            cursor.executemany(
+                f"INSERT INTO people_person ({columns}, created_at, updated_at) VALUES "
+                f"({_marks(len(PERSON_COLUMNS))}, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)",
+                [
+                    (*copytext.person_values(row, self.created_by_id), home)
+                    for row, home in zip(rows, households, strict=True)
+                ],
+            )
+            return []
 
     def _update_persons(
         self, rows: list[Clean], households: list[int | None], known: dict[int, tuple]
     ) -> None:
         updates = []
+        moves: list[tuple[int, int]] = []
         for index, (pk, phone_key, household, unit_id, relation, residence) in known.items():
             row = rows[index]
             new_household = households[index] if households[index] is not None else household
@@ -201,9 +215,12 @@ class Loader:
                 changed_phone = row.phone_key and row.phone_key != phone_key
                 phone = row.phone_sealed if changed_phone else None
                 updates.append((phone, *new, row.org_path, pk))
+                if row.unit_id != unit_id:
+                    moves.extend([(unit_id, -1), (row.unit_id, 1)])
+        tallies.count(persons=moves)
         if not updates:
             return
-        with connection.cursor() as cursor:
+        with _cursor() as cursor:
             cursor.executemany(
                 "UPDATE people_person SET phone = COALESCE(%s, phone), phone_key = %s,"
                 " household_id = %s, unit_id = %s, relation = %s, address = %s, org_path = %s,"
@@ -224,7 +241,7 @@ class Loader:
         by_home = {
             (households[i], row.full_name): i for i, row in enumerate(rows) if not row.id_key
         }
-        with connection.cursor() as cursor:
+        with _cursor() as cursor:
             sql = "SELECT id_key, id FROM people_person WHERE {where}"
             for key, pk in _select_in(cursor, sql, "id_key", list(by_key)):
                 ids[by_key[key]] = pk
@@ -241,24 +258,32 @@ class Loader:
 
     # -- journeys --------------------------------------------------------------
 
-    def _journeys(self, rows: list[Clean], person_ids: list[int | None]) -> None:
-        values = [
-            (pk, *row.journey[:9], Source.IMPORT, row.org_path, self.created_by_id)
+    def _journeys(
+        self, rows: list[Clean], person_ids: Sequence[int | None], *, fresh: bool = False
+    ) -> None:
+        """Record the rows' journeys, skipping those already recorded; ``fresh`` when every
+        person was added by this batch, so that none can have one yet."""
+        pairs = [
+            (row, pk)
             for row, pk in zip(rows, person_ids, strict=True)
             if row.journey is not None and pk is not None
         ]
-        if not values:
+        if not pairs:
             return
         columns = ", ".join(TRAVEL_COLUMNS)
         conflict = "ON CONFLICT (person_id, origin_code, arrived_on, transport_no) DO NOTHING"
-        with connection.cursor() as cursor:
-            if self.vendor == "postgresql":
+        with _cursor() as cursor:
+            if self.vendor == "postgresql" and fresh:
+                with cursor.copy(f"COPY people_travelrecord ({columns}) FROM STDIN") as copy:
+                    copy.write("".join([f"{row.copy_journey}{pk}\n" for row, pk in pairs]))
+                added = len(pairs)
+            elif self.vendor == "postgresql":
                 cursor.execute(
                     f"CREATE TEMPORARY TABLE IF NOT EXISTS import_travel AS SELECT {columns}"
                     " FROM people_travelrecord WITH NO DATA"
                 )
                 with cursor.copy(f"COPY import_travel ({columns}) FROM STDIN") as copy:
-                    copy.write(_copy_text(values))
+                    copy.write("".join([f"{row.copy_journey}{pk}\n" for row, pk in pairs]))
                 cursor.execute(
                     f"INSERT INTO people_travelrecord ({columns}, created_at) SELECT {columns},"
                     f" CURRENT_TIMESTAMP FROM import_travel {conflict}"
@@ -270,7 +295,7 @@ class Loader:
                 cursor.executemany(
                     f"INSERT INTO people_travelrecord ({columns}, created_at) VALUES"
                     f" ({_marks(len(TRAVEL_COLUMNS))}, CURRENT_TIMESTAMP) {conflict}",
-                    values,
+                    [(*copytext.journey_values(row, self.created_by_id), pk) for row, pk in pairs],
                 )
                 added = connection.connection.total_changes - before
         self.counts["travels"] += added
@@ -281,22 +306,39 @@ class Loader:
         if not rows:
             return
         if self.vendor == "postgresql":
+            for row in rows:
+                if not row.copy_person:  # not cleaned by a job's workers
+                    copytext.prepare(row, self.created_by_id)
             # An import can be run again and adds nothing twice: losing the last commits
             # in a crash costs a re-run, not data. Waiting for each flush cost a third.
-            with connection.cursor() as cursor:
+            with _cursor() as cursor:
                 cursor.execute("SET LOCAL synchronous_commit TO OFF")
         self._household_ids(rows)
         households = [
             self.households.get((r.unit_id, r.address_key)) if r.address_key else None for r in rows
         ]
         known = self._existing(rows, households)
-        new = [self._person_tuple(r, households[i]) for i, r in enumerate(rows) if i not in known]
+        new = [i for i in range(len(rows)) if i not in known]
+        added: list[int] = []
         if new:
-            self._insert_persons(new)
+            added = self._insert_persons([rows[i] for i in new], [households[i] for i in new])
             self.counts["created"] += len(new)
+            tallies.count(persons=[(rows[i].unit_id, 1) for i in new])
         self._update_persons(rows, households, known)
         with_journeys = [i for i, r in enumerate(rows) if r.journey is not None]
-        if with_journeys:
+        if not with_journeys:
+            return
+        if self.vendor == "postgresql":
+            # New persons' journeys go straight in; known persons' may be there already.
+            person_of = dict(zip(new, added, strict=True))
+            fresh = [i for i in with_journeys if i in person_of]
+            if fresh:
+                ids = [person_of[i] for i in fresh]
+                self._journeys([rows[i] for i in fresh], ids, fresh=True)
+            again = [i for i in with_journeys if i in known]
+            if again:
+                ids = [known[i][0] for i in again]
+                self._journeys([rows[i] for i in again], ids)
+        else:
             subset = [rows[i] for i in with_journeys]
-            ids = self._person_ids(subset, [households[i] for i in with_journeys])
-            self._journeys(subset, ids)
+            self._journeys(subset, self._person_ids(subset, [households[i] for i in with_journeys]))

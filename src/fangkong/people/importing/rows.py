@@ -43,6 +43,8 @@ class Context:
     units: dict[str, tuple[int, str]]  # unit code -> (id, path), the units one may import into
     default_year: int
     today: date
+    created_by_id: int | None = None
+    copy_lines: bool = False  # PostgreSQL: build COPY lines here (importing.copytext)
 
 
 @dataclass(slots=True)
@@ -67,6 +69,8 @@ class Clean:
     journey: (
         tuple[Any, ...] | None
     )  # origin_code, origin_name, departed, arrived, transport, no, seat, plate, purpose
+    copy_person: str = ""
+    copy_journey: str = ""
 
 
 class RowErrors(Exception):

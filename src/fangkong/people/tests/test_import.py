@@ -219,3 +219,29 @@ def test_parallel_cleaning_gives_the_same_result(world: World):
     run_job(twin, workers=2)
     twin.refresh_from_db()
     assert twin.errors == job.errors and twin.created_persons == job.created_persons
+
+
+def test_control_characters_are_dropped_and_backslashes_kept(world: World):
+    grid = world.a.grid.code
+    lines = [
+        ",".join(HEADER),
+        f"张\x00三\\,{resident_id(seq=201)},,{grid},翰林苑\x07 5号楼,户主,湖北省武汉市,2020-01-20,火车,G1",  # noqa: E501
+    ]
+    job = _run(world, ("\r\n".join(lines) + "\r\n").encode(), "c.csv")
+    assert job.status == "done" and job.error_count == 0, job.errors
+    person = Person.objects.get()
+    assert person.full_name == "张三\\"
+    assert person.household is not None and person.household.address == "翰林苑 5号楼"
+
+
+def test_a_known_person_gains_a_new_journey_once(world: World):
+    _run(world, _csv(world), "a.csv")
+    later = _csv(world).replace(b"g1234", b"D5678")
+    job = _run(world, later, "b.csv")
+    assert (job.created_persons, job.created_travels) == (0, 1)
+    zhang = Person.objects.get(full_name="张伟")
+    assert sorted(
+        TravelRecord.objects.filter(person=zhang).values_list("transport_no", flat=True)
+    ) == ["D5678", "G1234"]
+    again = _run(world, later, "c.csv")
+    assert again.created_travels == 0

@@ -12,9 +12,11 @@ from hypothesis import strategies as st
 
 from fangkong.core.testing import World
 from fangkong.people import services as people
+from fangkong.people import tallies as people_tallies
 from fangkong.people.models import Household, Person, Policy, TravelRecord
 from fangkong.people.testing import resident_id
 from fangkong.screening import selectors, services
+from fangkong.screening import tallies as campaign_tallies
 from fangkong.screening.models import Campaign, Visit, VisitMember
 
 pytestmark = pytest.mark.django_db
@@ -185,6 +187,7 @@ def test_coverage_adds_up_from_grids_to_the_district(world: World, plan):
     Person.objects.all().delete()
     Household.objects.all().delete()
     Campaign.objects.all().delete()
+    people_tallies.recount()
     campaign = _campaign(world)
     expected_covered = 0
     for n, (second_grid, results) in enumerate(plan):
@@ -201,3 +204,4 @@ def test_coverage_adds_up_from_grids_to_the_district(world: World, plan):
         assert total.covered == sum(r.covered for r in rows) == expected_covered
         assert total.registered == sum(r.registered for r in rows) == len(plan)
         assert [r.percent for r in rows] == sorted(r.percent for r in rows)
+    assert campaign_tallies.kept(campaign.pk) == campaign_tallies.counted([campaign.pk])
