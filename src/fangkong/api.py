@@ -10,18 +10,22 @@ from ninja import NinjaAPI
 from ninja.security import django_auth
 
 from fangkong.accounts.api import router as accounts_router
+from fangkong.accounts.tokens import TokenAuth
+from fangkong.checkpoints.api import router as checkpoints_router
 from fangkong.orgunits.api import router as orgunits_router
 from fangkong.people.api import router as people_router
 
 api = NinjaAPI(
     title="fangkong API",
     version="1",
-    auth=django_auth,
+    # Devices send an API key; people in a browser are known by their session.
+    auth=[TokenAuth(), django_auth],
     urls_namespace="api",
 )
 api.add_router("/units", orgunits_router)
 api.add_router("/accounts", accounts_router)
 api.add_router("/people", people_router)
+api.add_router("/checkpoints", checkpoints_router)
 
 
 def _exempt(patterns: list[Any]) -> None:

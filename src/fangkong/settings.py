@@ -158,6 +158,7 @@ INSTALLED_APPS = [
     "fangkong.accounts",
     "fangkong.people",
     "fangkong.screening",
+    "fangkong.checkpoints",
 ]
 
 MIDDLEWARE = [

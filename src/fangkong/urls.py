@@ -12,5 +12,6 @@ urlpatterns = [
     path("people/", include("fangkong.people.urls")),
     path("screening/", include("fangkong.screening.urls")),
     path("d/", include("fangkong.screening.urls_public")),
+    path("checkpoints/", include("fangkong.checkpoints.urls")),
     path("api/", api_urls()),
 ]

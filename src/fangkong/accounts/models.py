@@ -227,3 +227,24 @@ SUMMARY_LABELS = {
     "users": _("users"),
     "field": _("field"),
 }
+
+
+class ApiToken(models.Model):
+    """A key for a device that uploads to the API as its user (a checkpoint's handheld).
+
+    Only a digest is kept: the key is shown once, when it is made (``fangkong apitoken``).
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("name"), max_length=100)
+    digest = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API key")
+        verbose_name_plural = _("API keys")
+
+    def __str__(self) -> str:
+        return self.name

@@ -33,6 +33,7 @@ from django.db.models.fields import NOT_PROVIDED
 
 from fangkong.accounts import audit
 from fangkong.accounts.models import Assignment, AuditEntry, User
+from fangkong.checkpoints.demo import load_checkpoints
 from fangkong.core.paths import child_path, segment
 from fangkong.core.roles import Role
 from fangkong.orgunits.models import Level, OrgUnit, UnitLeader
@@ -622,6 +623,7 @@ def load_demo(
     mark = time.perf_counter()
     registry = load_registry(district, seed=spec.seed)
     visits = load_screening(district, seed=spec.seed)
+    passages = load_checkpoints(district, seed=spec.seed)
     timings["registry"] = time.perf_counter() - mark
     audit.record(
         actor=None,
@@ -634,6 +636,7 @@ def load_demo(
             "households": registry.households,
             "persons": registry.persons,
             "visits": visits,
+            "passages": passages,
         },
         note=DEMO_NOTE,
     )

@@ -27,6 +27,11 @@ class Perm(StrEnum):
     MANAGE_CAMPAIGNS = "fangkong.manage_campaigns"
     RECORD_VISITS = "fangkong.record_visits"
     VERIFY_DECLARATIONS = "fangkong.verify_declarations"
+    MANAGE_CHECKPOINTS = "fangkong.manage_checkpoints"
+    RECORD_PASSAGES = "fangkong.record_passages"
+    VIEW_PASSAGES = "fangkong.view_passages"
+    RECORD_REFERRALS = "fangkong.record_referrals"
+    RECEIVE_ALERTS = "fangkong.receive_alerts"
 
 
 class Role(models.TextChoices):
@@ -64,12 +69,27 @@ ROLE_PERMS: dict[Role, frozenset[Perm]] = {
         Perm.MANAGE_PEOPLE,
         Perm.MANAGE_POLICY,
         Perm.MANAGE_CAMPAIGNS,
-        # Held so that the command can manage grid workers (accounts.services.may_grant).
+        # Held so that the command can manage grid workers and checkpoint staff
+        # (accounts.services.may_grant).
         Perm.RECORD_VISITS,
         Perm.VERIFY_DECLARATIONS,
+        Perm.MANAGE_CHECKPOINTS,
+        Perm.RECORD_PASSAGES,
+        Perm.VIEW_PASSAGES,
+        Perm.RECORD_REFERRALS,
+        Perm.RECEIVE_ALERTS,
     },
     Role.EPIDEMIOLOGIST: _EVERYONE
-    | {Perm.REVEAL_PERSONAL, Perm.EXPORT, Perm.VIEW_PEOPLE, Perm.MANAGE_PEOPLE, Perm.MANAGE_POLICY},
+    | {
+        Perm.REVEAL_PERSONAL,
+        Perm.EXPORT,
+        Perm.VIEW_PEOPLE,
+        Perm.MANAGE_PEOPLE,
+        Perm.MANAGE_POLICY,
+        Perm.VIEW_PASSAGES,
+        Perm.RECORD_REFERRALS,
+        Perm.RECEIVE_ALERTS,
+    },
     Role.UNIT_OFFICER: _EVERYONE
     | {
         Perm.MANAGE_LEADERS,
@@ -81,6 +101,11 @@ ROLE_PERMS: dict[Role, frozenset[Perm]] = {
         Perm.MANAGE_CAMPAIGNS,
         Perm.RECORD_VISITS,
         Perm.VERIFY_DECLARATIONS,
+        Perm.MANAGE_CHECKPOINTS,
+        Perm.RECORD_PASSAGES,
+        Perm.VIEW_PASSAGES,
+        Perm.RECORD_REFERRALS,
+        Perm.RECEIVE_ALERTS,
     },
     Role.GRID_WORKER: _EVERYONE
     | {
@@ -89,9 +114,11 @@ ROLE_PERMS: dict[Role, frozenset[Perm]] = {
         Perm.MANAGE_PEOPLE,
         Perm.RECORD_VISITS,
         Perm.VERIFY_DECLARATIONS,
+        Perm.RECEIVE_ALERTS,
     },
-    Role.CHECKPOINT: _EVERYONE,
-    Role.CLINICIAN: _EVERYONE | {Perm.REVEAL_PERSONAL, Perm.VIEW_PEOPLE},
+    Role.CHECKPOINT: _EVERYONE
+    | {Perm.RECORD_PASSAGES, Perm.VIEW_PASSAGES, Perm.RECORD_REFERRALS, Perm.RECEIVE_ALERTS},
+    Role.CLINICIAN: _EVERYONE | {Perm.REVEAL_PERSONAL, Perm.VIEW_PEOPLE, Perm.RECORD_REFERRALS},
     Role.LOGISTICS: _EVERYONE,
     Role.VIEWER: _EVERYONE,
 }

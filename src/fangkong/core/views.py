@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -7,12 +9,26 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.i18n import set_language as django_set_language
 
+from fangkong.core.roles import Perm
+from fangkong.core.scoping import has_perm_at
 from fangkong.orgunits import selectors as unit_selectors
 
 
 def home(request: HttpRequest) -> HttpResponse:
     cards = unit_selectors.home_cards(actor=request.user)
-    return render(request, "core/home.html", {"cards": cards})
+    return render(request, "core/home.html", {"cards": cards, "todo": _todo(request.user)})
+
+
+def _todo(user: Any) -> dict[str, Any]:
+    """What waits for the user's action: counts, each a link to its list."""
+    from fangkong.checkpoints import selectors as checkpoints
+
+    todo: dict[str, Any] = {"register": has_perm_at(user, Perm.RECORD_PASSAGES, None)}
+    if has_perm_at(user, Perm.RECEIVE_ALERTS, None):
+        todo["alerts"] = checkpoints.alerts_for(actor=user).filter(seen_at__isnull=True).count()
+    if has_perm_at(user, Perm.RECORD_VISITS, None):
+        todo["overdue"] = checkpoints.handoff_list(actor=user, state="overdue").count()
+    return todo
 
 
 @login_not_required

@@ -56,6 +56,7 @@ class PolicyForm(_UnitForm, forms.ModelForm):
             "observation_days",
             "fever_threshold",
             "followups_per_day",
+            "handoff_hours",
             "high_risk_measure",
             "medium_risk_measure",
             "low_risk_measure",

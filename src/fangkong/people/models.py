@@ -346,6 +346,7 @@ class Measure(models.TextChoices):
 DEFAULT_OBSERVATION_DAYS = 14
 DEFAULT_FEVER_THRESHOLD = Decimal("37.3")
 DEFAULT_FOLLOWUPS_PER_DAY = 2
+DEFAULT_HANDOFF_HOURS = 12  # 2020: an arrival reported at a checkpoint is visited the same day
 
 
 class Policy(ScopedModel):
@@ -371,6 +372,12 @@ class Policy(ScopedModel):
         _("follow-ups per day"),
         default=DEFAULT_FOLLOWUPS_PER_DAY,
         validators=[MinValueValidator(1), MaxValueValidator(6)],
+    )
+    handoff_hours = models.PositiveSmallIntegerField(
+        _("hours to confirm an arrival"),
+        default=DEFAULT_HANDOFF_HOURS,
+        validators=[MinValueValidator(1), MaxValueValidator(72)],
+        help_text=_("A traveller registered at a checkpoint must be visited by then."),
     )
     high_risk_measure = models.CharField(
         _("after a high-risk area"), max_length=12, choices=Measure.choices, default=Measure.HOME

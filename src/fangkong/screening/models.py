@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Now
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.core.crypto import EncryptedTextField
+from fangkong.core.fields import temperature_field
 from fangkong.core.scoping import ScopedModel
 
 
@@ -121,14 +121,7 @@ class VisitMember(ScopedModel):
         "people.Person", verbose_name=_("person"), on_delete=models.PROTECT, related_name="+"
     )
     present = models.BooleanField(_("present"), default=True)
-    temperature = models.DecimalField(
-        _("temperature (°C)"),
-        max_digits=3,
-        decimal_places=1,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(34), MaxValueValidator(43)],
-    )
+    temperature = temperature_field()
     symptoms = models.JSONField(_("symptoms"), default=list, blank=True)
     travel_found = models.BooleanField(_("arrived from elsewhere"), default=False)
     # Judged when recorded, against the fever line of the policy in force that day.

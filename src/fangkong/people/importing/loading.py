@@ -130,17 +130,18 @@ class Loader:
                 )
                 self.households.update({(u, a): pk for u, a, pk in cursor.fetchall()})
                 return
-            for part in _chunks(keys, LOOKUP_CHUNK // 2):
-                # Row values: an IN over units and another over addresses would match every
-                # "1号楼101" of every grid named in the batch.
-                pairs = ", ".join(["(%s, %s)"] * len(part))
-                cursor.execute(
-                    "SELECT unit_id, address_key, id FROM people_household"
-                    f" WHERE (unit_id, address_key) IN (VALUES {pairs})",
-                    [value for pair in part for value in pair],
-                )
-                for unit_id, address_key, pk in cursor.fetchall():
-                    self.households[(unit_id, address_key)] = pk
+            # A join from a temporary table of the keys: SQLite answers a row-value IN over
+            # a VALUES list by scanning every household (42 ms a batch at 333,000).
+            cursor.execute("CREATE TEMP TABLE IF NOT EXISTS import_keys (u INTEGER, k TEXT)")
+            cursor.execute("DELETE FROM import_keys")
+            cursor.executemany("INSERT INTO import_keys (u, k) VALUES (%s, %s)", keys)
+            cursor.execute(
+                "SELECT h.unit_id, h.address_key, h.id FROM import_keys"
+                " JOIN people_household h ON h.unit_id = import_keys.u"
+                " AND h.address_key = import_keys.k"
+            )
+            for unit_id, address_key, pk in cursor.fetchall():
+                self.households[(unit_id, address_key)] = pk
 
     # -- persons ---------------------------------------------------------------
 

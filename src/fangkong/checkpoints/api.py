@@ -1,0 +1,96 @@
+"""Batch uploads from checkpoint devices, and the checkpoints a caller may register at."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Router
+from ninja.errors import HttpError
+
+from fangkong.checkpoints import registration, selectors
+from fangkong.checkpoints.schemas import BatchIn, BatchOut, CheckpointOut, ItemOut, ProblemOut
+from fangkong.core.roles import Perm
+from fangkong.core.scoping import has_perm_at
+from fangkong.orgunits.models import OrgUnit
+
+router = Router(tags=["checkpoints"])
+
+
+@router.get("/", response=list[CheckpointOut])
+def list_checkpoints(request: HttpRequest):  # type: ignore[no-untyped-def]
+    """Checkpoints in service where the caller may register passages."""
+    return list(selectors.checkpoints_for_recording(actor=request.user).order_by("id")[:500])
+
+
+@router.post("/passages", response=BatchOut)
+def upload_passages(request: HttpRequest, batch: BatchIn):  # type: ignore[no-untyped-def]
+    """Register up to 500 passages. Each item is answered on its own: created, duplicate
+    (its client id was stored before: nothing is stored twice) or invalid (with every
+    problem, by field); the good items are stored whatever the bad ones hold."""
+    if not has_perm_at(request.user, Perm.RECORD_PASSAGES, None):
+        raise HttpError(403, "forbidden")
+    checkpoints = {
+        c.pk: c
+        for c in selectors.checkpoints_for_recording(actor=request.user).filter(
+            pk__in={i.checkpoint for i in batch.items if i.checkpoint}
+        )
+    }
+    codes = {i.destination.strip() for i in batch.items if i.destination.strip()}
+    units = {u.code: u for u in OrgUnit.objects.filter(code__in=codes)} if codes else {}
+    items: list[registration.PassageIn] = []
+    early: dict[int, list[tuple[str, str]]] = {}
+    for index, item in enumerate(batch.items):
+        checkpoint = checkpoints.get(item.checkpoint or 0)
+        problems = []
+        if checkpoint is None:
+            problems.append(
+                (
+                    "checkpoint",
+                    _("No checkpoint in service with this id where you may register passages."),
+                )
+            )
+        destination = units.get(item.destination.strip()) if item.destination.strip() else None
+        if item.destination.strip() and destination is None:
+            problems.append(
+                (
+                    "destination",
+                    _("No unit has the code %(code)s.") % {"code": item.destination.strip()},
+                )
+            )
+        if problems:
+            early[index] = problems
+            continue
+        assert checkpoint is not None
+        items.append(
+            registration.PassageIn(
+                checkpoint=checkpoint, origin=item.origin, direction=item.direction,
+                vehicle=item.vehicle, plate=item.plate, plate_checked=item.plate_checked,
+                destination=destination, destination_text=item.destination_text,
+                passed_at=item.passed_at, client_id=item.client_id,
+                travellers=[registration.TravellerIn(**t.dict()) for t in item.travellers],
+            )
+        )  # fmt: skip
+    actor = request.user  # an authenticated user: the API's auth refused anyone else
+    outcomes = iter(registration.register(actor=actor, items=items)) if items else iter(())  # type: ignore[arg-type]
+    results = []
+    for index, item in enumerate(batch.items):
+        if index in early:
+            found = [ProblemOut(field=f, message=m) for f, m in early[index]]
+            results.append(
+                ItemOut(index=index, client_id=item.client_id, status="invalid", id=None,
+                        errors=found)
+            )  # fmt: skip
+            continue
+        outcome = next(outcomes)
+        results.append(
+            ItemOut(
+                index=index, client_id=item.client_id, status=outcome.status,
+                id=outcome.passage.pk if outcome.passage else None,
+                errors=[ProblemOut(field=f, message=m) for f, m in outcome.errors],
+            )
+        )  # fmt: skip
+    count = {s: sum(r.status == s for r in results) for s in ("created", "duplicate", "invalid")}
+    return BatchOut(
+        created=count["created"], duplicates=count["duplicate"], invalid=count["invalid"],
+        results=results,
+    )  # fmt: skip

@@ -1,0 +1,429 @@
+"""Registering passages: one from the roadside form, or a batch from a device.
+
+Both go through :func:`register`. Each item is checked on its own (every problem
+named by its field, in the user's language); the good ones are then written
+together, a few statements for the whole batch: passages, hand-offs, travellers,
+alerts. An item whose client id was stored before is reported as a duplicate and
+stored nothing, so that a device may send a batch again after losing the answer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from fangkong.accounts import audit
+from fangkong.accounts.models import User
+from fangkong.checkpoints import plates
+from fangkong.checkpoints.models import (
+    Alert,
+    AlertKind,
+    Checkpoint,
+    Direction,
+    Directions,
+    Handoff,
+    HandoffState,
+    Passage,
+    Referral,
+    Traveller,
+    Vehicle,
+)
+from fangkong.core.crypto import blind_index
+from fangkong.core.fields import BODY_MAX, BODY_MIN
+from fangkong.core.roles import Perm
+from fangkong.core.scoping import has_perm_at
+from fangkong.orgunits.models import Level, OrgUnit
+from fangkong.people import risk
+from fangkong.people.idnumbers import IdType, clean_id_number, parse_resident_id
+from fangkong.people.models import Person, RiskStatus, TravelRecord
+from fangkong.people.normalize import clean_text
+from fangkong.people.phones import normalize_mobile
+from fangkong.people.services import id_key, phone_key, resolve_origin
+from fangkong.screening.models import Symptom
+
+MAX_TRAVELLERS = 80  # a full coach
+DESTINATION_LEVELS = frozenset({Level.COMMUNITY, Level.VILLAGE, Level.GRID, Level.BUILDING})
+BACKDATE = timedelta(days=30)
+CLOCK_SKEW = timedelta(minutes=10)
+
+
+@dataclass
+class TravellerIn:
+    full_name: str
+    id_type: str = IdType.RESIDENT
+    id_number: str = ""
+    phone: str = ""
+    temperature: Any = None
+    symptoms: list[str] = field(default_factory=list)
+
+
+@dataclass
+class PassageIn:
+    checkpoint: Checkpoint
+    origin: str
+    travellers: list[TravellerIn]
+    direction: str = Direction.IN
+    vehicle: str = Vehicle.CAR
+    plate: str = ""
+    plate_checked: bool = True
+    destination: OrgUnit | None = None
+    destination_text: str = ""
+    passed_at: datetime | None = None
+    client_id: str = ""
+
+
+@dataclass
+class Outcome:
+    client_id: str
+    status: str  # "created", "duplicate" or "invalid"
+    passage: Passage | None = None
+    errors: list[tuple[str, str]] = field(default_factory=list)  # (field, message)
+
+
+@dataclass
+class _Ready:
+    index: int
+    passage: Passage
+    travellers: list[Traveller]
+    keys: list[str]  # hand-off key per traveller
+
+
+class _Context:
+    """What a batch looks up once: policies, affected areas, destinations by name."""
+
+    def __init__(self) -> None:
+        self.policies: dict[str, Any] = {}
+        self.areas: dict[str, list[Any]] = {}
+        self.units_by_root: dict[str, list[OrgUnit]] = {}
+
+    def policy_for(self, path: str) -> Any:
+        if path not in self.policies:
+            self.policies[path] = risk.policies_for(path)
+        return self.policies[path]
+
+    def areas_for(self, path: str) -> list[Any]:
+        if path not in self.areas:
+            self.areas[path] = risk.areas_for(path)
+        return self.areas[path]
+
+    def match_destination(self, root: str, text: str) -> OrgUnit | None:
+        """The community, village or grid whose name the address contains (the longest)."""
+        if root not in self.units_by_root:
+            units = OrgUnit.objects.filter(
+                path__startswith=root, level__in=list(DESTINATION_LEVELS)
+            ).order_by("path")
+            self.units_by_root[root] = sorted(units, key=lambda u: -len(u.name))
+        for unit in self.units_by_root[root]:
+            if len(unit.name) >= 2 and unit.name in text:
+                return unit
+        return None
+
+
+def _message(error: ValidationError) -> str:
+    return " ".join(error.messages)
+
+
+def _temperature(value: Any) -> Decimal:
+    if value is None or str(value).strip() == "":
+        raise ValidationError(_("Enter the temperature."))
+    try:
+        number = Decimal(str(value).strip().replace(",", ".")).quantize(Decimal("0.1"))
+    except InvalidOperation:
+        raise ValidationError(_("The temperature is a number such as 36.5.")) from None
+    if not Decimal(BODY_MIN) <= number <= Decimal(BODY_MAX):
+        raise ValidationError(_("A body temperature lies between 34 and 43 °C."))
+    return number
+
+
+def _check_traveller(item: TravellerIn, prefix: str, errors: list[tuple[str, str]]) -> Traveller:
+    person = Traveller(full_name=clean_text(item.full_name)[:50], id_type=item.id_type)
+    if not person.full_name:
+        errors.append((f"{prefix}full_name", _("Enter the name.")))
+    if item.id_type not in IdType.values:
+        errors.append(
+            (f"{prefix}id_type", _("Unknown ID type “%(value)s”.") % {"value": item.id_type})
+        )
+    elif clean_text(item.id_number):
+        try:
+            if item.id_type == IdType.RESIDENT:
+                person.id_number = parse_resident_id(item.id_number).number
+            else:
+                person.id_number = clean_id_number(item.id_type, item.id_number)
+        except ValidationError as error:
+            errors.append((f"{prefix}id_number", _message(error)))
+    if clean_text(item.phone):
+        try:
+            person.phone = normalize_mobile(item.phone)
+        except ValidationError as error:
+            errors.append((f"{prefix}phone", _message(error)))
+    if not clean_text(item.id_number) and not clean_text(item.phone):
+        errors.append((f"{prefix}id_number", _("Enter the ID number or the mobile number.")))
+    try:
+        person.temperature = _temperature(item.temperature)
+    except ValidationError as error:
+        errors.append((f"{prefix}temperature", _message(error)))
+    unknown = [s for s in item.symptoms if s not in Symptom.values]
+    if unknown:
+        errors.append(
+            (f"{prefix}symptoms", _("Unknown symptom: %(value)s") % {"value": ", ".join(unknown)})
+        )
+    person.symptoms = sorted(set(item.symptoms) - set(unknown))
+    person.id_key = id_key(person.id_type, person.id_number)
+    person.phone_key = phone_key(person.phone)
+    return person
+
+
+def _check(
+    item: PassageIn, actor: User, ctx: _Context, now: datetime
+) -> tuple[Passage, list[Traveller], list[tuple[str, str]]]:
+    errors: list[tuple[str, str]] = []
+    checkpoint = item.checkpoint
+    if not has_perm_at(actor, Perm.RECORD_PASSAGES, checkpoint.org_path):
+        errors.append(("checkpoint", _("You may not register passages at this checkpoint.")))
+    elif not checkpoint.active:
+        errors.append(("checkpoint", _("This checkpoint is out of service.")))
+    passage = Passage(
+        checkpoint=checkpoint, org_path=checkpoint.org_path, direction=item.direction,
+        vehicle=item.vehicle, client_id=clean_text(item.client_id)[:64], recorded_by=actor,
+        passed_at=item.passed_at or now, destination_text=clean_text(item.destination_text)[:200],
+    )  # fmt: skip
+    if item.direction not in Direction.values:
+        errors.append(("direction", _("Choose inbound or outbound.")))
+    elif checkpoint.directions != Directions.BOTH and item.direction != checkpoint.directions:
+        errors.append(("direction", _("This checkpoint registers only %(direction)s passages.") % {
+            "direction": Directions(checkpoint.directions).label}))  # fmt: skip
+    if passage.passed_at > now + CLOCK_SKEW:
+        errors.append(("passed_at", _("The time of passage is in the future.")))
+    elif passage.passed_at < now - BACKDATE:
+        errors.append(("passed_at", _("The time of passage is more than 30 days ago.")))
+    if item.vehicle not in Vehicle.values:
+        errors.append(("vehicle", _("Choose the kind of vehicle.")))
+    elif item.vehicle == Vehicle.ON_FOOT:
+        passage.plate = ""
+    elif not item.plate_checked:
+        passage.plate, passage.plate_checked = clean_text(item.plate).upper()[:16], False
+        if not passage.plate:
+            errors.append(("plate", _("Enter the plate as it reads.")))
+    else:
+        try:
+            passage.plate = plates.normalize_plate(item.plate)
+        except ValidationError as error:
+            errors.append(("plate", _message(error)))
+    try:
+        passage.origin_code, passage.origin_name = resolve_origin(item.origin)
+    except ValidationError as error:
+        errors.append(("origin", _message(error)))
+    destination = item.destination
+    if destination is None and passage.destination_text and passage.direction == Direction.IN:
+        destination = ctx.match_destination(checkpoint.org_path[:4], passage.destination_text)
+    if destination is not None and destination.level not in DESTINATION_LEVELS:
+        errors.append(
+            ("destination", _("Pick the community, village or grid the travellers are going to."))
+        )
+    passage.destination = destination
+    if passage.direction == Direction.IN and destination is None and not passage.destination_text:
+        errors.append(("destination", _("Enter where the travellers are going.")))
+    if not item.travellers:
+        errors.append(("travellers", _("Add at least one traveller.")))
+    elif len(item.travellers) > MAX_TRAVELLERS:
+        errors.append(
+            ("travellers", _("At most %(n)d travellers in one passage.") % {"n": MAX_TRAVELLERS})
+        )
+    travellers = [
+        _check_traveller(t, f"travellers[{i}].", errors)
+        for i, t in enumerate(item.travellers[:MAX_TRAVELLERS])
+    ]
+    return passage, travellers, errors
+
+
+def _judge(passage: Passage, travellers: list[Traveller], ctx: _Context) -> None:
+    """Fever against the checkpoint's policy on the day; arrivals by the risk rule at the
+    destination (or the checkpoint, for a destination outside)."""
+    day = timezone.localtime(passage.passed_at).date()
+    threshold = ctx.policy_for(passage.org_path)(day).fever_threshold
+    judged_at = passage.destination.path if passage.destination else passage.org_path
+    journey = TravelRecord(
+        origin_code=passage.origin_code, origin_name=passage.origin_name, arrived_on=day,
+        plate=passage.plate,
+    )  # fmt: skip
+    result = None
+    if passage.direction == Direction.IN:
+        result = risk.assess(
+            travels=[journey], areas=ctx.areas_for(judged_at),
+            policy_for=ctx.policy_for(judged_at), today=day,
+        )  # fmt: skip
+    for traveller in travellers:
+        traveller.org_path = passage.org_path
+        traveller.fever = (
+            traveller.temperature is not None and traveller.temperature >= threshold
+        ) or Symptom.FEVER in traveller.symptoms
+        if traveller.fever or traveller.symptoms:
+            traveller.referral = Referral.OPEN
+        if result is not None:
+            traveller.risk_status = result.status
+            traveller.risk_reason = " ".join(result.reasons)[:2000]
+
+
+def handoff_key(traveller: Traveller) -> str:
+    """Who a hand-off is for: the document, else the name with the phone."""
+    return traveller.id_key or blind_index(f"name:{traveller.full_name}|{traveller.phone_key}")
+
+
+def register(*, actor: User, items: list[PassageIn]) -> list[Outcome]:
+    """Register ``items``; one outcome per item, in order. Never raises for bad items."""
+    for attempt in (1, 2):
+        try:
+            return _register(actor, items)
+        except IntegrityError:
+            # Another request stored one of these client ids or hand-offs since this one
+            # looked: once more, and the duplicates are found this time.
+            if attempt == 2:
+                raise
+    raise AssertionError  # unreachable
+
+
+@transaction.atomic
+def _register(actor: User, items: list[PassageIn]) -> list[Outcome]:
+    now = timezone.now()
+    ctx = _Context()
+    outcomes = [Outcome(client_id=item.client_id, status="invalid") for item in items]
+    ready: list[_Ready] = []
+    for index, item in enumerate(items):
+        passage, travellers, errors = _check(item, actor, ctx, now)
+        if errors:
+            outcomes[index].errors = errors
+            continue
+        _judge(passage, travellers, ctx)
+        ready.append(_Ready(index, passage, travellers, [handoff_key(t) for t in travellers]))
+    ready, repeats = _drop_duplicates(ready, outcomes)
+    if ready:
+        _store(actor, ready, ctx)
+    for entry in ready:
+        outcomes[entry.index].status = "created"
+        outcomes[entry.index].passage = entry.passage
+    for index, entry in repeats:
+        outcomes[index].passage = entry.passage
+    return outcomes
+
+
+def _drop_duplicates(
+    ready: list[_Ready], outcomes: list[Outcome]
+) -> tuple[list[_Ready], list[tuple[int, _Ready]]]:
+    """The entries to store; and the repeats within the batch, each with the entry whose
+    passage will answer for it."""
+    wanted = {(r.passage.checkpoint_id, r.passage.client_id) for r in ready if r.passage.client_id}
+    stored: dict[tuple[Any, str], Passage] = {}
+    if wanted:
+        found = Passage.objects.filter(
+            checkpoint_id__in={c for c, _ in wanted}, client_id__in=[k for _, k in wanted]
+        )
+        stored = {(p.checkpoint_id, p.client_id): p for p in found}
+    kept: list[_Ready] = []
+    repeats: list[tuple[int, _Ready]] = []
+    first: dict[tuple[Any, str], _Ready] = {}
+    for entry in ready:
+        key = (entry.passage.checkpoint_id, entry.passage.client_id)
+        if entry.passage.client_id and key in stored:
+            outcomes[entry.index].status = "duplicate"
+            outcomes[entry.index].passage = stored[key]
+        elif entry.passage.client_id and key in first:
+            outcomes[entry.index].status = "duplicate"
+            repeats.append((entry.index, first[key]))
+        else:
+            first[key] = entry
+            kept.append(entry)
+    return kept, repeats
+
+
+def _store(actor: User, ready: list[_Ready], ctx: _Context) -> None:
+    passages = Passage.objects.bulk_create([r.passage for r in ready])
+    for entry, saved in zip(ready, passages, strict=True):
+        entry.passage = saved
+        for traveller in entry.travellers:
+            traveller.passage = saved
+    travellers = [t for r in ready for t in r.travellers]
+    keys = [t.id_key for t in travellers if t.id_key]
+    if keys:
+        persons = dict(Person.objects.filter(id_key__in=keys).values_list("id_key", "id"))
+        for traveller in travellers:
+            traveller.person_id = persons.get(traveller.id_key)
+    _handoffs(ready, ctx)
+    Traveller.objects.bulk_create(travellers)
+    alerts = []
+    for entry in ready:
+        passage = entry.passage
+        for traveller in entry.travellers:
+            audience: list[tuple[str, Any, str]] = []
+            if traveller.referral == Referral.OPEN:
+                audience.append((AlertKind.FEVER, passage.checkpoint.unit_id, passage.org_path))
+                if passage.destination is not None:
+                    audience.append(
+                        (AlertKind.FEVER, passage.destination_id, passage.destination.path)
+                    )
+            if traveller.risk_status != RiskStatus.CLEAR and passage.destination is not None:
+                audience.append((AlertKind.RISK, passage.destination_id, passage.destination.path))
+            alerts += [
+                Alert(kind=kind, unit_id=unit_id, org_path=path, traveller=traveller)
+                for kind, unit_id, path in audience
+            ]
+    Alert.objects.bulk_create(alerts)
+    for entry in ready:
+        audit.record(
+            actor=actor, action=audit.Action.CREATE, target=entry.passage,
+            changes={"travellers": len(entry.travellers), "client_id": entry.passage.client_id},
+        )  # fmt: skip
+
+
+def _handoffs(ready: list[_Ready], ctx: _Context) -> None:
+    """Open a hand-off per inbound traveller bound inside, or join the one already open."""
+    wanted: dict[tuple[Any, str], tuple[Passage, Traveller]] = {}
+    for entry in ready:
+        passage = entry.passage
+        if passage.direction != Direction.IN or passage.destination is None:
+            continue
+        for traveller, key in zip(entry.travellers, entry.keys, strict=True):
+            wanted.setdefault((passage.destination_id, key), (passage, traveller))
+    if not wanted:
+        return
+    open_ = {
+        (h.unit_id, h.key): h
+        for h in Handoff.objects.filter(
+            state=HandoffState.OPEN,
+            unit_id__in={u for u, _ in wanted},
+            key__in={k for _, k in wanted},
+        )
+    }
+    new = []
+    for (unit_id, key), (passage, traveller) in wanted.items():
+        if (unit_id, key) in open_:
+            continue
+        destination = passage.destination
+        assert destination is not None
+        day = timezone.localtime(passage.passed_at).date()
+        hours = ctx.policy_for(destination.path)(day).handoff_hours
+        handoff = Handoff(
+            unit=destination, org_path=destination.path, key=key, checkpoint=passage.checkpoint,
+            full_name=traveller.full_name, origin_name=passage.origin_name,
+            address=passage.destination_text, arrived_at=passage.passed_at,
+            due_at=passage.passed_at + timedelta(hours=hours), fever=traveller.fever,
+            risk_status=traveller.risk_status, person_id=traveller.person_id,
+        )  # fmt: skip
+        open_[(unit_id, key)] = handoff
+        new.append(handoff)
+    Handoff.objects.bulk_create(new)
+    for entry in ready:
+        if entry.passage.direction != Direction.IN or entry.passage.destination is None:
+            continue
+        for traveller, key in zip(entry.travellers, entry.keys, strict=True):
+            handoff = open_[(entry.passage.destination_id, key)]
+            traveller.handoff = handoff
+            if traveller.fever and not handoff.fever:
+                Handoff.objects.filter(pk=handoff.pk).update(fever=True)
+                handoff.fever = True

@@ -1,0 +1,210 @@
+"""Writes for checkpoints: the checkpoints themselves, referrals, hand-offs, alerts.
+
+Passages are registered by ``registration.register``.
+"""
+
+from __future__ import annotations
+
+from datetime import time
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from fangkong.accounts import audit
+from fangkong.accounts.models import User
+from fangkong.checkpoints.models import (
+    CLOSED_STATES,
+    Checkpoint,
+    Handoff,
+    HandoffState,
+    Referral,
+    ReferralOutcome,
+    Traveller,
+)
+from fangkong.core.roles import Perm
+from fangkong.core.scoping import has_perm_at
+from fangkong.orgunits.models import Level, OrgUnit
+from fangkong.people import services as people
+from fangkong.people.models import Person, Source, Transport
+
+CHECKPOINT_FIELDS = ("name", "kind", "directions", "opens_at", "closes_at", "lead", "active")
+
+
+def _require(actor: User, perm: Perm, path: str) -> None:
+    if not has_perm_at(actor, perm, path):
+        raise PermissionDenied(_("You may not do this here."))
+
+
+def _check_hours(opens_at: time | None, closes_at: time | None) -> None:
+    if (opens_at is None) != (closes_at is None):
+        raise ValidationError(
+            {"closes_at": _("Give both the opening and the closing time, or neither for 24 hours.")}
+        )
+
+
+@transaction.atomic
+def checkpoint_create(*, actor: User, unit: OrgUnit, **values: Any) -> Checkpoint:
+    _require(actor, Perm.MANAGE_CHECKPOINTS, unit.path)
+    unknown = set(values) - set(CHECKPOINT_FIELDS)
+    if unknown:
+        raise TypeError(sorted(unknown))
+    checkpoint = Checkpoint(unit=unit, org_path=unit.path, **values)
+    _check_hours(checkpoint.opens_at, checkpoint.closes_at)
+    checkpoint.full_clean()
+    checkpoint.save()
+    audit.record(actor=actor, action=audit.Action.CREATE, target=checkpoint)
+    return checkpoint
+
+
+@transaction.atomic
+def checkpoint_update(*, actor: User, checkpoint: Checkpoint, **values: Any) -> Checkpoint:
+    checkpoint = Checkpoint.objects.select_for_update().get(pk=checkpoint.pk)
+    _require(actor, Perm.MANAGE_CHECKPOINTS, checkpoint.org_path)
+    before = audit.snapshot(checkpoint, CHECKPOINT_FIELDS)
+    for name, value in values.items():
+        if name not in CHECKPOINT_FIELDS:
+            raise TypeError(name)
+        setattr(checkpoint, name, value)
+    _check_hours(checkpoint.opens_at, checkpoint.closes_at)
+    checkpoint.full_clean()
+    changes = audit.changed_fields(before, audit.snapshot(checkpoint, CHECKPOINT_FIELDS))
+    if changes:
+        checkpoint.save()
+        audit.record(actor=actor, action=audit.Action.UPDATE, target=checkpoint, changes=changes)
+    return checkpoint
+
+
+@transaction.atomic
+def referral_close(*, actor: User, traveller: Traveller, outcome: str, note: str = "") -> Traveller:
+    """The fever clinic's outcome for a traveller sent there from a checkpoint."""
+    traveller = Traveller.objects.select_for_update().get(pk=traveller.pk)
+    _require(actor, Perm.RECORD_REFERRALS, traveller.org_path)
+    if traveller.referral != Referral.OPEN:
+        raise ValidationError(_("This traveller has no open referral."))
+    if outcome not in ReferralOutcome.values:
+        raise ValidationError({"outcome": _("Choose the outcome.")})
+    traveller.referral = Referral.CLOSED
+    traveller.referral_outcome = outcome
+    traveller.referral_note = note.strip()[:200]
+    traveller.referral_closed_at = timezone.now()
+    traveller.referral_closed_by = actor
+    traveller.save(
+        update_fields=["referral", "referral_outcome", "referral_note", "referral_closed_at",
+                       "referral_closed_by"]
+    )  # fmt: skip
+    audit.record(
+        actor=actor, action=audit.Action.UPDATE, target=traveller,
+        changes={"referral": outcome},
+    )  # fmt: skip
+    return traveller
+
+
+def handoff_community(handoff: Handoff) -> OrgUnit:
+    """The community or village a hand-off belongs to (its unit may be a grid in it)."""
+    if handoff.unit.level in (Level.COMMUNITY, Level.VILLAGE):
+        return handoff.unit
+    above = [u for u in handoff.unit.ancestors() if u.level in (Level.COMMUNITY, Level.VILLAGE)]
+    return above[-1] if above else handoff.unit
+
+
+def _lock_open(actor: User, handoff: Handoff) -> Handoff:
+    handoff = Handoff.objects.select_for_update().select_related("unit").get(pk=handoff.pk)
+    _require(actor, Perm.RECORD_VISITS, handoff.org_path)
+    if handoff.state in CLOSED_STATES:
+        raise ValidationError(_("This hand-off was already closed."))
+    return handoff
+
+
+@transaction.atomic
+def handoff_confirm(
+    *,
+    actor: User,
+    handoff: Handoff,
+    unit: OrgUnit,
+    address: str,
+    person: Person | None = None,
+    relation: str = "",
+) -> Handoff:
+    """A visit found the traveller: they join the registry (found by their document, or
+    created) in a household at ``address`` of ``unit``, with the journey through the
+    checkpoint, and the hand-off closes."""
+    handoff = _lock_open(actor, handoff)
+    if not unit.path.startswith(handoff_community(handoff).path):
+        raise ValidationError({"unit": _("Pick a grid of the community the hand-off is for.")})
+    first = handoff.travellers.select_related("passage").order_by("passage__passed_at").first()
+    if first is None:
+        raise ValidationError(_("This hand-off has no traveller."))
+    household, _created = people.household_get_or_create(actor=actor, unit=unit, address=address)
+    if person is None and first.id_key:
+        person = Person.objects.filter(id_key=first.id_key).first()
+    if person is None:
+        person = people.person_create(
+            actor=actor, full_name=first.full_name, unit=unit, household=household,
+            id_type=first.id_type, id_number=first.id_number, phone=first.phone,
+            relation=relation, source=Source.CHECKPOINT,
+        )  # fmt: skip
+    elif person.household_id != household.pk or person.unit_id != unit.pk:
+        person = people.person_update(actor=actor, person=person, unit=unit, household=household)
+    passage = first.passage
+    journey = {
+        "origin": passage.origin_code or passage.origin_name,
+        "arrived_on": timezone.localtime(passage.passed_at).date(),
+        "transport": Transport.CAR if passage.plate else Transport.OTHER,
+        "plate": passage.plate,
+        "purpose": "",
+    }
+    people.travel_add(actor=actor, person=person, source=Source.CHECKPOINT, **journey)
+    handoff.state = HandoffState.CONFIRMED
+    handoff.person = person
+    handoff.closed_at = timezone.now()
+    handoff.closed_by = actor
+    handoff.save(update_fields=["state", "person", "closed_at", "closed_by"])
+    handoff.travellers.update(person=person)
+    audit.record(
+        actor=actor, action=audit.Action.UPDATE, target=handoff,
+        changes={"state": HandoffState.CONFIRMED, "person": person.pk},
+    )  # fmt: skip
+    return handoff
+
+
+@transaction.atomic
+def handoff_close(*, actor: User, handoff: Handoff, state: str, reason: str) -> Handoff:
+    """Not found at the address, or gone again: closed with the reason."""
+    handoff = _lock_open(actor, handoff)
+    if state not in (HandoffState.NOT_FOUND, HandoffState.LEFT):
+        raise ValidationError({"state": _("Choose what happened.")})
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say what was found, for the level above.")})
+    handoff.state = state
+    handoff.reason = reason[:200]
+    handoff.closed_at = timezone.now()
+    handoff.closed_by = actor
+    handoff.save(update_fields=["state", "reason", "closed_at", "closed_by"])
+    audit.record(
+        actor=actor, action=audit.Action.UPDATE, target=handoff,
+        changes={"state": state, "reason": handoff.reason},
+    )  # fmt: skip
+    return handoff
+
+
+def alerts_seen(*, actor: User, alerts: Any) -> int:
+    """Mark the given alerts (already scoped to the actor) as seen."""
+    return alerts.filter(seen_at__isnull=True).update(seen_at=timezone.now(), seen_by=actor)
+
+
+@transaction.atomic
+def passage_notified(*, actor: User, passage: Any) -> None:
+    """The HQ told the place a passage outside the district was bound for."""
+    _require(actor, Perm.MANAGE_CHECKPOINTS, passage.org_path)
+    if passage.destination_id is not None:
+        raise ValidationError(_("This passage is bound for a unit of the district."))
+    if passage.notified_at is None:
+        passage.notified_at = timezone.now()
+        passage.notified_by = actor
+        passage.save(update_fields=["notified_at", "notified_by"])
+        audit.record(actor=actor, action=audit.Action.UPDATE, target=passage,
+                     changes={"notified": True})  # fmt: skip
