@@ -51,6 +51,29 @@ def user_scope_path(user: User) -> str:
     return common_ancestor(list(user.assignments.values_list("org_path", flat=True)))
 
 
+def record_many(
+    *, actor: User | None, action: str, entries: list[tuple[models.Model, dict[str, Any]]]
+) -> None:
+    """One entry per (target, changes), written in one statement (a batch upload)."""
+    ip = current_ip.get()
+    AuditEntry.objects.bulk_create(
+        [
+            AuditEntry(
+                actor=actor if actor is not None and actor.pk else None,
+                actor_name=actor.username if actor else "",
+                action=action,
+                target_type=target._meta.label_lower,
+                target_id=str(target.pk),
+                target_repr=str(target)[:200],
+                changes=changes,
+                org_path=str(getattr(target, "scope_path", "") or ""),
+                ip=ip,
+            )
+            for target, changes in entries
+        ]
+    )
+
+
 def record(
     *,
     actor: User | None,

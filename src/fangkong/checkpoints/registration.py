@@ -374,11 +374,13 @@ def _store(actor: User, ready: list[_Ready], ctx: _Context) -> None:
                 for kind, unit_id, path in audience
             ]
     Alert.objects.bulk_create(alerts)
-    for entry in ready:
-        audit.record(
-            actor=actor, action=audit.Action.CREATE, target=entry.passage,
-            changes={"travellers": len(entry.travellers), "client_id": entry.passage.client_id},
-        )  # fmt: skip
+    audit.record_many(
+        actor=actor, action=audit.Action.CREATE,
+        entries=[
+            (e.passage, {"travellers": len(e.travellers), "client_id": e.passage.client_id})
+            for e in ready
+        ],
+    )  # fmt: skip
 
 
 def _handoffs(ready: list[_Ready], ctx: _Context) -> None:

@@ -138,9 +138,10 @@ class Person(ScopedModel):
         _("status"), max_length=16, choices=RiskStatus.choices, default=RiskStatus.CLEAR
     )
     risk_until = models.DateField(_("until"), null=True, blank=True)
-    # Not indexed: nearly every row holds NULL, and SQLite would pick this index for
-    # "current persons under a unit" instead of the org_path range (22 ms → 1 ms a page).
-    # Merges are found through PersonMerge.
+    # Not indexed as a whole: nearly every row holds NULL, and SQLite would pick such an
+    # index for "current persons under a unit" instead of the org_path range (22 ms → 1 ms
+    # a page). A partial index on the few merged rows (Meta) serves the foreign-key check
+    # when persons are deleted, which would otherwise scan the table once a deleted row.
     merged_into = models.ForeignKey(
         "self",
         verbose_name=_("merged into"),
@@ -171,6 +172,11 @@ class Person(ScopedModel):
             models.Index(fields=["org_path", "full_name"]),
             models.Index(fields=["risk_status", "org_path"]),
             models.Index(fields=["phone_key"]),
+            models.Index(
+                fields=["merged_into"],
+                name="person_merged_into",
+                condition=models.Q(merged_into__isnull=False),
+            ),
         ]
         constraints = [models.UniqueConstraint(fields=["id_key"], name="person_unique_id_key")]
 
