@@ -23,7 +23,12 @@ def _todo(user: Any) -> dict[str, Any]:
     """What waits for the user's action: counts, each a link to its list."""
     from fangkong.checkpoints import selectors as checkpoints
 
-    todo: dict[str, Any] = {"register": has_perm_at(user, Perm.RECORD_PASSAGES, None)}
+    # The roadside form first for checkpoint staff; those who run checkpoints reach it
+    # from the checkpoint pages.
+    todo: dict[str, Any] = {
+        "register": has_perm_at(user, Perm.RECORD_PASSAGES, None)
+        and not has_perm_at(user, Perm.MANAGE_CHECKPOINTS, None)
+    }
     if has_perm_at(user, Perm.RECEIVE_ALERTS, None):
         todo["alerts"] = checkpoints.alerts_for(actor=user).filter(seen_at__isnull=True).count()
     if has_perm_at(user, Perm.RECORD_VISITS, None):

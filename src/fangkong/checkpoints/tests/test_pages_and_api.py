@@ -126,3 +126,21 @@ def test_the_api_key_command_prints_a_key_once(world: World):
     listing = io.StringIO()
     call_command("apitoken", "--list", stdout=listing)
     assert "卡口平板" in listing.getvalue() and out.getvalue().strip() not in listing.getvalue()
+
+
+def test_the_home_page_says_what_waits(world: World, login):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    created(passage(world, travellers=[traveller(temperature="38.4")],
+                    passed_at=timezone.now() - timedelta(hours=13)))  # fmt: skip
+    staff = login(world.a.checkpoint).get(reverse("home")).content.decode()
+    assert reverse("checkpoints:register") in staff and reverse("checkpoints:alerts") in staff
+    worker = login(world.a.grid_worker_local).get(reverse("home")).content.decode()
+    assert f"{reverse('checkpoints:handoffs')}?state=overdue" in worker
+    assert reverse("checkpoints:register") not in worker
+    command = login(world.a.commander).get(reverse("home")).content.decode()
+    assert 'btn btn-fk btn-lg" href="/checkpoints/register/' not in command
+    other = login(world.b.grid_worker_local).get(reverse("home")).content.decode()
+    assert "state=overdue" not in other
