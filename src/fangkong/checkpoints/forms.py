@@ -64,6 +64,12 @@ class CheckpointForm(forms.Form):
     closes_at = forms.TimeField(
         label=_("Closes at"), required=False, widget=forms.TimeInput(attrs=TIME)
     )
+    lead = forms.CharField(
+        label=_("Lead (user name)"), max_length=150, required=False,
+        help_text=_(
+            "Receives the checkpoint's alerts; must work at the checkpoint's unit or above."
+        ),
+    )  # fmt: skip
     active = forms.BooleanField(label=_("In service"), required=False, initial=True)
 
     def __init__(self, *args: Any, actor: Any, editing: bool = False, **kwargs: Any) -> None:

@@ -27,7 +27,7 @@ from fangkong.orgunits.models import OrgUnit
 
 
 def checkpoint_list(*, actor: Any) -> QuerySet[Checkpoint]:
-    return Checkpoint.objects.visible_to(actor, Perm.VIEW_PASSAGES).select_related("unit")
+    return Checkpoint.objects.visible_to(actor, Perm.VIEW_PASSAGES).select_related("unit", "lead")
 
 
 def checkpoints_for_recording(*, actor: Any) -> QuerySet[Checkpoint]:

@@ -38,6 +38,23 @@ def _require(actor: User, perm: Perm, path: str) -> None:
         raise PermissionDenied(_("You may not do this here."))
 
 
+def _lead(values: dict[str, Any], path: str) -> None:
+    """``lead`` given as a user name becomes the user, who must receive alerts there."""
+    name = values.get("lead")
+    if name is None or isinstance(name, User):
+        return
+    name = str(name).strip()
+    if not name:
+        values["lead"] = None
+        return
+    user = User.objects.filter(username=name, is_active=True).first()
+    if user is None or not has_perm_at(user, Perm.RECEIVE_ALERTS, path):
+        raise ValidationError(
+            {"lead": _("No active user of this checkpoint's unit or above has this user name.")}
+        )
+    values["lead"] = user
+
+
 def _check_hours(opens_at: time | None, closes_at: time | None) -> None:
     if (opens_at is None) != (closes_at is None):
         raise ValidationError(
@@ -51,6 +68,7 @@ def checkpoint_create(*, actor: User, unit: OrgUnit, **values: Any) -> Checkpoin
     unknown = set(values) - set(CHECKPOINT_FIELDS)
     if unknown:
         raise TypeError(sorted(unknown))
+    _lead(values, unit.path)
     checkpoint = Checkpoint(unit=unit, org_path=unit.path, **values)
     _check_hours(checkpoint.opens_at, checkpoint.closes_at)
     checkpoint.full_clean()
@@ -64,6 +82,7 @@ def checkpoint_update(*, actor: User, checkpoint: Checkpoint, **values: Any) -> 
     checkpoint = Checkpoint.objects.select_for_update().get(pk=checkpoint.pk)
     _require(actor, Perm.MANAGE_CHECKPOINTS, checkpoint.org_path)
     before = audit.snapshot(checkpoint, CHECKPOINT_FIELDS)
+    _lead(values, checkpoint.org_path)
     for name, value in values.items():
         if name not in CHECKPOINT_FIELDS:
             raise TypeError(name)

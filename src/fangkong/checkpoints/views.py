@@ -61,11 +61,19 @@ def checkpoint_create(request: AuthedRequest) -> HttpResponse:
         try:
             checkpoint = services.checkpoint_create(actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            form.add_error(None, error)
+            _errors_to(form, error)
         else:
             messages.success(request, _("The checkpoint was added."))
             return redirect("checkpoints:detail", pk=checkpoint.pk)
     return render(request, "checkpoints/checkpoint_form.html", {"form": form})
+
+
+def _errors_to(form: Any, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, problems in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, problems)
+    else:
+        form.add_error(None, error)
 
 
 def _checkpoint_or_404(request: AuthedRequest, pk: int) -> Checkpoint:
@@ -78,6 +86,7 @@ def checkpoint_edit(request: AuthedRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     initial = {f: getattr(checkpoint, f) for f in ("name", "kind", "directions", "opens_at",
                                                    "closes_at", "active")}  # fmt: skip
+    initial["lead"] = checkpoint.lead.username if checkpoint.lead else ""
     form = CheckpointForm(request.POST or None, actor=request.user, editing=True, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -85,7 +94,7 @@ def checkpoint_edit(request: AuthedRequest, pk: int) -> HttpResponse:
                 actor=request.user, checkpoint=checkpoint, **form.cleaned_data
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            _errors_to(form, error)
         else:
             messages.success(request, _("Changes saved."))
             return redirect("checkpoints:detail", pk=checkpoint.pk)

@@ -208,3 +208,17 @@ def test_a_client_id_is_stored_once(world: World):
     again = passage(world, client_id="dev1-0001")
     assert again.status == "duplicate" and again.passage == first
     assert Passage.objects.count() == 1 and Traveller.objects.count() == 1
+
+
+def test_the_lead_must_receive_the_checkpoints_alerts(world: World):
+    at = checkpoint(world)
+    with pytest.raises(ValidationError):
+        services.checkpoint_update(actor=world.a.commander, checkpoint=at, lead="b_checkpoint")
+    with pytest.raises(ValidationError):
+        services.checkpoint_update(actor=world.a.commander, checkpoint=at, lead="nobody-here")
+    at = services.checkpoint_update(actor=world.a.commander, checkpoint=at, lead="a_checkpoint")
+    assert at.lead == world.a.checkpoint
+    created(passage(world, travellers=[traveller(temperature="38.0")]))
+    assert selectors.alerts_for(actor=at.lead).filter(unit=world.a.street).exists()
+    at = services.checkpoint_update(actor=world.a.commander, checkpoint=at, lead="")
+    assert at.lead is None
