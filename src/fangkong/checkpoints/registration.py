@@ -185,6 +185,9 @@ def _check(
 ) -> tuple[Passage, list[Traveller], list[tuple[str, str]]]:
     errors: list[tuple[str, str]] = []
     checkpoint = item.checkpoint
+    passed_at = item.passed_at or now
+    if timezone.is_naive(passed_at):  # a device's clock without a zone: the server's zone
+        passed_at = timezone.make_aware(passed_at)
     if not has_perm_at(actor, Perm.RECORD_PASSAGES, checkpoint.org_path):
         errors.append(("checkpoint", _("You may not register passages at this checkpoint.")))
     elif not checkpoint.active:
@@ -192,7 +195,7 @@ def _check(
     passage = Passage(
         checkpoint=checkpoint, org_path=checkpoint.org_path, direction=item.direction,
         vehicle=item.vehicle, client_id=clean_text(item.client_id)[:64], recorded_by=actor,
-        passed_at=item.passed_at or now, destination_text=clean_text(item.destination_text)[:200],
+        passed_at=passed_at, destination_text=clean_text(item.destination_text)[:200],
     )  # fmt: skip
     if item.direction not in Direction.values:
         errors.append(("direction", _("Choose inbound or outbound.")))

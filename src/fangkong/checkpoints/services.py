@@ -159,6 +159,11 @@ def handoff_confirm(
     household, _created = people.household_get_or_create(actor=actor, unit=unit, address=address)
     if person is None and first.id_key:
         person = Person.objects.filter(id_key=first.id_key).first()
+    if person is not None and not has_perm_at(actor, Perm.MANAGE_PEOPLE, person.org_path):
+        raise ValidationError(
+            _("This person is registered in another unit (%(unit)s); ask the level above to "
+              "move the record, then confirm.") % {"unit": person.unit.name}
+        )  # fmt: skip
     if person is None:
         person = people.person_create(
             actor=actor, full_name=first.full_name, unit=unit, household=household,

@@ -222,3 +222,27 @@ def test_the_lead_must_receive_the_checkpoints_alerts(world: World):
     assert selectors.alerts_for(actor=at.lead).filter(unit=world.a.street).exists()
     at = services.checkpoint_update(actor=world.a.commander, checkpoint=at, lead="")
     assert at.lead is None
+
+
+def test_a_device_time_without_a_zone_is_read_in_the_servers(world: World):
+    from datetime import datetime
+
+    naive = datetime.now().replace(microsecond=0) - timedelta(hours=1)
+    saved = created(passage(world, passed_at=naive))
+    assert timezone.is_aware(saved.passed_at)
+    assert timezone.localtime(saved.passed_at).replace(tzinfo=None) == naive
+
+
+def test_a_person_registered_elsewhere_is_not_moved_by_the_confirming_worker(world: World):
+    from fangkong.people import services as people
+
+    number = resident_id(seq=405)
+    people.person_create(actor=world.b.commander, full_name="周九", unit=world.b.grid,
+                         id_type="resident", id_number=number)  # fmt: skip
+    created(passage(world, travellers=[traveller(full_name="周九", id_number=number)]))
+    handoff = Handoff.objects.get()
+    with pytest.raises(ValidationError, match=r"another unit|其他单位"):
+        services.handoff_confirm(actor=world.a.grid_worker_local, handoff=handoff,
+                                 unit=world.a.grid, address="翰林苑9号楼")  # fmt: skip
+    handoff.refresh_from_db()
+    assert handoff.state == "open"
