@@ -56,3 +56,19 @@ document.querySelectorAll(".passage-form").forEach((form) => {
 document.addEventListener("click", (event) => {
   if (event.target instanceof Element && event.target.closest("[data-print]")) window.print();
 });
+
+// A unit field holds a code: the name of the unit picked is shown under it, so that
+// "370102001001001" can be checked at a glance.
+function showPickedUnit(input) {
+  const out = document.getElementById(`${input.id}-picked`);
+  if (!out || !input.list) return;
+  const match = [...input.list.options].find((o) => o.value === input.value.trim());
+  out.textContent = match ? match.textContent : "";
+}
+document.addEventListener("input", (event) => {
+  if (event.target instanceof HTMLInputElement && event.target.list) showPickedUnit(event.target);
+});
+document.body.addEventListener("htmx:afterSwap", (event) => {
+  const input = document.querySelector(`input[list="${event.target.id}"]`);
+  if (input) showPickedUnit(input);
+});
