@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -10,6 +11,7 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -33,12 +35,34 @@ def _person_or_404(request: AuthedRequest, pk: int, perm: Perm = Perm.VIEW_PEOPL
     return get_object_or_404(selectors.person_get_queryset(actor=request.user, perm=perm), pk=pk)
 
 
-def person_list(request: AuthedRequest) -> HttpResponse:
-    _require(request, Perm.VIEW_PEOPLE)
-    form = PersonFilterForm(request.GET or None)
+SEARCH = "people_search"  # session key: the last search text, kept out of every URL
+
+
+def _filters(request: AuthedRequest) -> tuple[PersonFilterForm, dict[str, str]]:
+    """The list's filters: status and tag from the URL; the search text (a name, or an ID
+    or phone number) from the session, where the search form's POST put it, so that no
+    number lands in a URL, a browser history or a server log."""
+    data = request.GET.copy()
+    if request.GET.get("search") == "1":
+        data["q"] = request.session.get(SEARCH, "")
+    form = PersonFilterForm(data or None)
     filters: dict[str, str] = {}
     if form.is_valid():
         filters = {k: v for k, v in form.cleaned_data.items() if v}
+    return form, filters
+
+
+def person_list(request: AuthedRequest) -> HttpResponse:
+    _require(request, Perm.VIEW_PEOPLE)
+    if request.method == "POST":
+        posted = PersonFilterForm(request.POST)
+        query = posted.cleaned_data.get("q", "") if posted.is_valid() else ""
+        request.session[SEARCH] = query
+        params = {k: request.POST.get(k, "") for k in ("status", "tag") if request.POST.get(k)}
+        if query:
+            params["search"] = "1"
+        return redirect(f"{reverse('people:list')}?{urlencode(params)}")
+    form, filters = _filters(request)
     people = selectors.person_list(
         actor=request.user,
         query=filters.get("q", ""),
@@ -66,8 +90,7 @@ def person_export(request: AuthedRequest) -> HttpResponse:
     """The list as filtered, to XLSX; numbers masked unless ``full=1`` and allowed."""
     _require(request, Perm.EXPORT)
     _require(request, Perm.VIEW_PEOPLE)
-    form = PersonFilterForm(request.GET or None)
-    filters = {k: v for k, v in form.cleaned_data.items() if v} if form.is_valid() else {}
+    _form, filters = _filters(request)
     people = selectors.person_list(
         actor=request.user,
         query=filters.get("q", ""),

@@ -56,5 +56,15 @@ def test_the_search_term_is_not_written_to_the_log(world: World, login):
     assert resident_id(seq=601) not in str(AuditEntry.objects.get(action="export").changes)
 
 
+def test_the_export_takes_the_search_kept_in_the_session(world: World, login):
+    _people(world)
+    services.person_create(actor=world.a.grid_worker_local, full_name="另一人", unit=world.a.grid)
+    client = login(world.a.commander)
+    client.post(reverse("people:list"), {"q": resident_id(seq=601)})
+    assert len(_rows(client.get(reverse("people:export")))) == 3  # header and both persons
+    rows = _rows(client.get(reverse("people:export") + "?search=1"))
+    assert len(rows) == 2 and "另一人" not in str(rows)  # the header and the one searched
+
+
 def test_a_role_without_export_is_refused(world: World, login):
     assert login(world.a.grid_worker_local).get(reverse("people:export")).status_code == 403
