@@ -15,6 +15,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from python_calamine import CalamineError, CalamineWorkbook
 
+from fangkong.core.text import drop_controls
+
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xlsb", ".xls", ".ods")
 # Zip (xlsx, ods) and OLE2 (xls) signatures, for a spreadsheet saved under another name.
 SPREADSHEET_MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")
@@ -40,7 +42,7 @@ def cell_text(value: Any) -> str:
         return value.date().isoformat()
     if isinstance(value, (datetime.date, datetime.time)):
         return value.isoformat()
-    return str(value).strip()
+    return drop_controls(str(value)).strip()
 
 
 def _read_spreadsheet(content: bytes) -> list[list[str]]:
@@ -70,6 +72,6 @@ def _read_csv(content: bytes) -> list[list[str]]:
     delimiter = max(CSV_DELIMITERS, key=sample.count)
     try:
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-        return [[cell.strip() for cell in row] for row in reader]
+        return [[drop_controls(cell).strip() for cell in row] for row in reader]
     except csv.Error as error:
         raise ValidationError(_("The file could not be read as CSV.")) from error

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from fangkong.core.text import drop_controls
+
 _SPACES = re.compile(r"\s+")
-# Control characters other than whitespace (NUL, which PostgreSQL refuses in text, among them).
-_CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
 # Punctuation that varies between two typings of one address: "3号楼-2单元" vs "3号楼2单元".
 _ADDRESS_NOISE = re.compile(r"[\s\-—–_,，、.。·()（）#＃]")
 
@@ -17,9 +17,7 @@ def clean_text(value: object) -> str:
     ends trimmed."""
     if value is None:
         return ""
-    text = unicodedata.normalize("NFKC", str(value))
-    if not text.isprintable():
-        text = _CONTROLS.sub("", text)
+    text = drop_controls(unicodedata.normalize("NFKC", str(value)))
     return _SPACES.sub(" ", text).strip()
 
 

@@ -94,6 +94,13 @@ def test_new_children_of_an_existing_unit_continue_after_its_last_child(world: W
     assert community.last_child == 3
 
 
+def test_control_characters_in_a_name_are_dropped_not_stored(world: World) -> None:
+    community = world.a.community
+    result = run(world.a.admin, [["370102001001004", "第四\x00网\x07格", community.code, "grid"]])
+    assert not result.errors
+    assert unit("370102001001004").name == "第四网格"
+
+
 def test_a_child_before_its_parent_in_the_file_is_still_imported(world: World) -> None:
     result = run(
         world.a.admin,
