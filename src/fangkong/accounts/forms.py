@@ -15,8 +15,7 @@ from fangkong.accounts.models import User
 from fangkong.core.middleware import current_ip
 from fangkong.core.roles import Perm, Role
 from fangkong.core.scoping import perms_at, scope_roots
-from fangkong.orgunits.models import OrgUnit
-from fangkong.orgunits.widgets import UnitCodeInput
+from fangkong.orgunits.widgets import UnitField, limit_units
 
 
 class LoginForm(AuthenticationForm):
@@ -59,9 +58,6 @@ class LoginForm(AuthenticationForm):
         return self.cleaned_data
 
 
-UNIT_NOT_FOUND = _("No unit in your area has this code; pick one from the suggestions.")
-
-
 def grantable_roles(actor: User) -> list[tuple[str, Any]]:
     """The roles the actor could grant at some unit: never one above its own."""
     roots = scope_roots(actor, Perm.MANAGE_USERS)
@@ -76,12 +72,7 @@ class UserCreateForm(forms.Form):
     full_name = forms.CharField(label=_("Full name"), max_length=100)
     phone = forms.CharField(label=_("Phone"), max_length=20, required=False)
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
-    unit = forms.ModelChoiceField(
-        label=_("Unit"),
-        queryset=OrgUnit.objects.none(),
-        to_field_name="code",
-        error_messages={"invalid_choice": UNIT_NOT_FOUND},
-    )
+    unit = UnitField(_("Unit"))
     password = forms.CharField(label=_("Initial password"), widget=forms.PasswordInput)
 
     def clean_password(self) -> str:
@@ -95,8 +86,7 @@ class UserCreateForm(forms.Form):
         self.fields["role"].choices = roles  # type: ignore[attr-defined]
         if Role.GRID_WORKER in dict(roles):
             self.fields["role"].initial = Role.GRID_WORKER
-        self.fields["unit"].queryset = OrgUnit.objects.visible_to(actor, Perm.MANAGE_USERS)  # type: ignore[attr-defined]
-        self.fields["unit"].widget = UnitCodeInput()
+        limit_units(self.fields["unit"], actor, Perm.MANAGE_USERS)
         self.fields["unit"].help_text = _("Type part of the unit's name or code and pick it.")
         self.fields["username"].widget.attrs.update(autocomplete="off", autocapitalize="none")
         self.fields["phone"].widget.attrs.update(inputmode="tel", autocomplete="off")
@@ -121,12 +111,7 @@ class SetPasswordForm(forms.Form):
 
 class AssignmentForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
-    unit = forms.ModelChoiceField(
-        label=_("Unit"),
-        queryset=OrgUnit.objects.none(),
-        to_field_name="code",
-        error_messages={"invalid_choice": UNIT_NOT_FOUND},
-    )
+    unit = UnitField(_("Unit"))
 
     def __init__(self, *args, actor: User, **kwargs) -> None:  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
@@ -134,8 +119,7 @@ class AssignmentForm(forms.Form):
         self.fields["role"].choices = roles  # type: ignore[attr-defined]
         if Role.GRID_WORKER in dict(roles):
             self.fields["role"].initial = Role.GRID_WORKER
-        self.fields["unit"].queryset = OrgUnit.objects.visible_to(actor, Perm.MANAGE_USERS)  # type: ignore[attr-defined]
-        self.fields["unit"].widget = UnitCodeInput()
+        limit_units(self.fields["unit"], actor, Perm.MANAGE_USERS)
         self.fields["unit"].help_text = _("Type part of the unit's name or code and pick it.")
 
 

@@ -21,13 +21,11 @@ from fangkong.checkpoints.models import (
 )
 from fangkong.checkpoints.plates import PROVINCES
 from fangkong.core.roles import Perm
-from fangkong.orgunits.models import OrgUnit
-from fangkong.orgunits.widgets import UnitCodeInput
+from fangkong.orgunits.widgets import UnitCodeInput, UnitField, limit_units
 from fangkong.people.idnumbers import IdType
 from fangkong.screening.models import Symptom
 
 TRAVELLER_BLOCKS = 8  # shown one by one on a phone; a coach is better sent from a device
-UNIT_NOT_FOUND = _("No unit in your area has this code; pick one from the suggestions.")
 TIME = {"type": "time"}
 # Provinces by the first two digits of a division code, for the plate's first character.
 PROVINCE_BY_CODE = dict(zip(
@@ -48,11 +46,8 @@ class DestinationInput(UnitCodeInput):
 
 class CheckpointForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=100)
-    unit = forms.ModelChoiceField(
-        label=_("Unit"),
-        queryset=OrgUnit.objects.none(),
-        to_field_name="code",
-        error_messages={"invalid_choice": UNIT_NOT_FOUND},
+    unit = UnitField(
+        _("Unit"),
         help_text=_("The unit the checkpoint belongs to: its staff and figures are seen there."),
     )
     kind = forms.ChoiceField(label=_("Kind"), choices=CheckpointKind.choices)
@@ -77,9 +72,7 @@ class CheckpointForm(forms.Form):
         if editing:
             del self.fields["unit"]
         else:
-            units = OrgUnit.objects.visible_to(actor, Perm.MANAGE_CHECKPOINTS)
-            self.fields["unit"].queryset = units  # type: ignore[attr-defined]
-            self.fields["unit"].widget = UnitCodeInput()
+            limit_units(self.fields["unit"], actor, Perm.MANAGE_CHECKPOINTS)
 
 
 def _text(label: Any, **attrs: Any) -> forms.CharField:
@@ -185,19 +178,13 @@ class ReferralForm(forms.Form):
 
 
 class HandoffConfirmForm(forms.Form):
-    unit = forms.ModelChoiceField(
-        label=_("Grid"),
-        queryset=OrgUnit.objects.none(),
-        to_field_name="code",
-        error_messages={"invalid_choice": UNIT_NOT_FOUND},
-    )
+    unit = UnitField(_("Grid"))
     address = forms.CharField(label=_("Household address"), max_length=200)
     relation = forms.CharField(label=_("Relation to householder"), max_length=20, required=False)
 
     def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = OrgUnit.objects.visible_to(actor, Perm.MANAGE_PEOPLE)  # type: ignore[attr-defined]
-        self.fields["unit"].widget = UnitCodeInput()
+        limit_units(self.fields["unit"], actor, Perm.MANAGE_PEOPLE)
 
 
 class HandoffCloseForm(forms.Form):

@@ -110,7 +110,8 @@ def checkpoint_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     hours = selectors.hourly(checkpoint, day)
     start, end = selectors.day_bounds(day)
     passages = (
-        Passage.objects.filter(checkpoint=checkpoint, passed_at__gte=start, passed_at__lt=end)
+        Passage.objects.visible_to(request.user, Perm.VIEW_PASSAGES)
+        .filter(checkpoint=checkpoint, passed_at__gte=start, passed_at__lt=end)
         .select_related("destination")
         .prefetch_related("travellers")
     )
@@ -139,7 +140,8 @@ def shift_summary(request: AuthedRequest, pk: int) -> HttpResponse:
     day = _day(request)
     start, end = selectors.day_bounds(day)
     fevers = (
-        Traveller.objects.filter(
+        Traveller.objects.visible_to(request.user, Perm.VIEW_PASSAGES)
+        .filter(
             passage__checkpoint=checkpoint, passage__passed_at__gte=start,
             passage__passed_at__lt=end,
         )

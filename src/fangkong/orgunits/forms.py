@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from fangkong.accounts.models import User
 from fangkong.core.roles import Perm
 from fangkong.orgunits.models import LEVEL_RANK, Level, OrgUnit
-from fangkong.orgunits.widgets import UnitCodeInput
+from fangkong.orgunits.widgets import UnitField
 
 
 class UnitForm(forms.ModelForm):
@@ -31,10 +31,8 @@ class UnitForm(forms.ModelForm):
 
 
 class MoveForm(forms.Form):
-    parent = forms.ModelChoiceField(
-        label=_("New parent unit"),
-        queryset=OrgUnit.objects.none(),
-        to_field_name="code",
+    parent = UnitField(
+        _("New parent unit"),
         error_messages={
             "invalid_choice": _(
                 "No unit with this code can take this unit: it must be in your area and "
@@ -53,7 +51,6 @@ class MoveForm(forms.Form):
         self.fields["parent"].help_text = _(
             "Type part of the new parent's name or code and pick it."
         )
-        self.fields["parent"].widget = UnitCodeInput()
 
 
 class LeaderForm(forms.Form):

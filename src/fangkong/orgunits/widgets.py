@@ -4,6 +4,10 @@ from typing import Any
 
 from django import forms
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from fangkong.core.roles import Perm
+from fangkong.orgunits.models import OrgUnit
 
 
 class UnitCodeInput(forms.TextInput):
@@ -22,3 +26,23 @@ class UnitCodeInput(forms.TextInput):
         context = super().get_context(name, value, attrs)
         context["lookup_url"] = reverse("orgunits:lookup")
         return context
+
+
+UNIT_NOT_FOUND = _("No unit in your area has this code; pick one from the suggestions.")
+
+
+class UnitField(forms.ModelChoiceField):
+    """A unit typed by its code (:class:`UnitCodeInput`), among the units the form allows
+    (:func:`limit_units`; none until then)."""
+
+    def __init__(self, label: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("error_messages", {"invalid_choice": UNIT_NOT_FOUND})
+        super().__init__(
+            queryset=OrgUnit.objects.none(), to_field_name="code", label=label,
+            widget=UnitCodeInput, **kwargs,
+        )  # fmt: skip
+
+
+def limit_units(field: forms.Field, actor: Any, perm: Perm) -> None:
+    """Let ``field`` take the units where ``actor`` holds ``perm``."""
+    field.queryset = OrgUnit.objects.visible_to(actor, perm)  # type: ignore[attr-defined]

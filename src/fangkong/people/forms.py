@@ -6,12 +6,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.core.roles import Perm
-from fangkong.orgunits.models import OrgUnit
-from fangkong.orgunits.widgets import UnitCodeInput
+from fangkong.orgunits.widgets import UnitField, limit_units
 from fangkong.people.idnumbers import IdType
 from fangkong.people.models import RiskStatus, Sex, Transport
-
-UNIT_NOT_FOUND = _("No unit in your area has this code; pick one from the suggestions.")
 
 
 class PersonFilterForm(forms.Form):
@@ -42,11 +39,8 @@ class PersonForm(forms.Form):
         required=False,
         widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
     )
-    unit = forms.ModelChoiceField(
-        label=_("Grid or unit of residence"),
-        queryset=OrgUnit.objects.none(),
-        to_field_name="code",
-        error_messages={"invalid_choice": UNIT_NOT_FOUND},
+    unit = UnitField(
+        _("Grid or unit of residence"),
         help_text=_("Type part of the grid's name or code and pick it."),
     )
     household_address = forms.CharField(
@@ -78,8 +72,7 @@ class PersonForm(forms.Form):
 
     def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = OrgUnit.objects.visible_to(actor, Perm.MANAGE_PEOPLE)  # type: ignore[attr-defined]
-        self.fields["unit"].widget = UnitCodeInput()
+        limit_units(self.fields["unit"], actor, Perm.MANAGE_PEOPLE)
 
 
 class PersonEditForm(PersonForm):

@@ -7,23 +7,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.core.roles import Perm
-from fangkong.orgunits.models import OrgUnit
-from fangkong.orgunits.widgets import UnitCodeInput
+from fangkong.orgunits.widgets import UnitField, limit_units
 from fangkong.people.importing.reading import WORKBOOK_SUFFIXES
 
 MAX_UPLOAD = 300 * 1024 * 1024
 
 
 class ImportForm(forms.Form):
-    unit = forms.ModelChoiceField(
-        label=_("Import into"),
-        queryset=OrgUnit.objects.none(),
-        to_field_name="code",
-        error_messages={
-            "invalid_choice": _(
-                "No unit in your area has this code; pick one from the suggestions."
-            )
-        },
+    unit = UnitField(
+        _("Import into"),
         help_text=_("Each row's grid code must lie under this unit."),
     )
     file = forms.FileField(
@@ -39,8 +31,7 @@ class ImportForm(forms.Form):
 
     def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = OrgUnit.objects.visible_to(actor, Perm.MANAGE_PEOPLE)  # type: ignore[attr-defined]
-        self.fields["unit"].widget = UnitCodeInput()
+        limit_units(self.fields["unit"], actor, Perm.MANAGE_PEOPLE)
         self.fields["default_year"].initial = timezone.localdate().year
 
     def clean_file(self) -> Any:

@@ -6,26 +6,19 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.core.roles import Perm
-from fangkong.orgunits.models import OrgUnit
-from fangkong.orgunits.widgets import UnitCodeInput
+from fangkong.orgunits.widgets import UnitField, limit_units
 from fangkong.people.models import Policy, RiskLevel
-
-UNIT_NOT_FOUND = _("No unit in your area has this code; pick one from the suggestions.")
 
 
 class _UnitForm(forms.Form):
-    unit = forms.ModelChoiceField(
-        label=_("Declared by"),
-        queryset=OrgUnit.objects.none(),
-        to_field_name="code",
-        error_messages={"invalid_choice": UNIT_NOT_FOUND},
+    unit = UnitField(
+        _("Declared by"),
         help_text=_("It applies to this unit and everything under it."),
     )
 
     def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = OrgUnit.objects.visible_to(actor, Perm.MANAGE_POLICY)  # type: ignore[attr-defined]
-        self.fields["unit"].widget = UnitCodeInput()
+        limit_units(self.fields["unit"], actor, Perm.MANAGE_POLICY)
 
 
 class RiskAreaForm(_UnitForm):

@@ -7,14 +7,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.core.roles import Perm
-from fangkong.orgunits.models import OrgUnit
-from fangkong.orgunits.widgets import UnitCodeInput
+from fangkong.orgunits.widgets import UnitField, limit_units
 from fangkong.people.idnumbers import IdType
 from fangkong.people.models import Household, Person, Transport
 from fangkong.screening.models import Symptom, VisitResult
 from fangkong.screening.services import Finding, Journey, NewMember
 
-UNIT_NOT_FOUND = _("No unit in your area has this code; pick one from the suggestions.")
 DATE = {"type": "date"}
 SHORT = {"rows": 2}
 TEMPERATURE = {"inputmode": "decimal", "placeholder": "36.5", "autocomplete": "off", "step": "0.1"}
@@ -22,11 +20,8 @@ TEMPERATURE = {"inputmode": "decimal", "placeholder": "36.5", "autocomplete": "o
 
 class CampaignForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=100)
-    unit = forms.ModelChoiceField(
-        label=_("Area"),
-        queryset=OrgUnit.objects.none(),
-        to_field_name="code",
-        error_messages={"invalid_choice": UNIT_NOT_FOUND},
+    unit = UnitField(
+        _("Area"),
         help_text=_("Every household under this unit is to be visited."),
     )
     starts_on = forms.DateField(
@@ -39,24 +34,16 @@ class CampaignForm(forms.Form):
 
     def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = OrgUnit.objects.visible_to(actor, Perm.MANAGE_CAMPAIGNS)  # type: ignore[attr-defined]
-        self.fields["unit"].widget = UnitCodeInput()
+        limit_units(self.fields["unit"], actor, Perm.MANAGE_CAMPAIGNS)
 
 
 class HouseholdAddForm(forms.Form):
-    unit = forms.ModelChoiceField(
-        label=_("Grid"),
-        queryset=OrgUnit.objects.none(),
-        to_field_name="code",
-        error_messages={"invalid_choice": UNIT_NOT_FOUND},
-    )
+    unit = UnitField(_("Grid"))
     address = forms.CharField(label=_("Address"), max_length=200)
 
     def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        units = OrgUnit.objects.visible_to(actor, Perm.MANAGE_PEOPLE)
-        self.fields["unit"].queryset = units  # type: ignore[attr-defined]
-        self.fields["unit"].widget = UnitCodeInput()
+        limit_units(self.fields["unit"], actor, Perm.MANAGE_PEOPLE)
 
 
 def _journey_fields(prefix: str) -> dict[str, forms.Field]:

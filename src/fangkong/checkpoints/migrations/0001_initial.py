@@ -4,9 +4,10 @@ import django.core.validators
 import django.db.models.deletion
 import django.db.models.functions.datetime
 import django.utils.timezone
-import fangkong.core.crypto
 from django.conf import settings
 from django.db import migrations, models
+
+import fangkong.core.crypto
 
 
 class Migration(migrations.Migration):

@@ -144,3 +144,12 @@ def test_the_home_page_says_what_waits(world: World, login):
     assert 'btn btn-fk btn-lg" href="/checkpoints/register/' not in command
     other = login(world.b.grid_worker_local).get(reverse("home")).content.decode()
     assert "state=overdue" not in other
+
+
+def test_choices_are_offered_as_radio_buttons(world: World, login):
+    created(passage(world, travellers=[traveller(temperature="38.4")]))
+    client = login(world.a.commander)
+    page = client.get(reverse("checkpoints:referral", args=[Traveller.objects.get().pk]))
+    assert page.content.decode().count('type="radio" name="outcome"') == 4
+    handoff = client.get(reverse("checkpoints:handoff", args=[Handoff.objects.get().pk]))
+    assert handoff.content.decode().count('type="radio" name="state"') == 2
