@@ -8,6 +8,7 @@ from typing import Any
 from django.db import models
 
 from fangkong.accounts.models import AuditEntry, User
+from fangkong.core import bulk
 from fangkong.core.middleware import current_ip
 from fangkong.core.paths import common_ancestor
 
@@ -51,27 +52,32 @@ def user_scope_path(user: User) -> str:
     return common_ancestor(list(user.assignments.values_list("org_path", flat=True)))
 
 
+def build_entries(
+    *, actor: User | None, action: str, targets: list[tuple[models.Model, dict[str, Any]]]
+) -> list[AuditEntry]:
+    """Unsaved entries, one per (target, changes), for a caller that writes them in bulk."""
+    ip = current_ip.get()
+    return [
+        AuditEntry(
+            actor=actor if actor is not None and actor.pk else None,
+            actor_name=actor.username if actor else "",
+            action=action,
+            target_type=target._meta.label_lower,
+            target_id=str(target.pk),
+            target_repr=str(target)[:200],
+            changes=changes,
+            org_path=str(getattr(target, "scope_path", "") or ""),
+            ip=ip,
+        )
+        for target, changes in targets
+    ]
+
+
 def record_many(
     *, actor: User | None, action: str, entries: list[tuple[models.Model, dict[str, Any]]]
 ) -> None:
     """One entry per (target, changes), written in one statement (a batch upload)."""
-    ip = current_ip.get()
-    AuditEntry.objects.bulk_create(
-        [
-            AuditEntry(
-                actor=actor if actor is not None and actor.pk else None,
-                actor_name=actor.username if actor else "",
-                action=action,
-                target_type=target._meta.label_lower,
-                target_id=str(target.pk),
-                target_repr=str(target)[:200],
-                changes=changes,
-                org_path=str(getattr(target, "scope_path", "") or ""),
-                ip=ip,
-            )
-            for target, changes in entries
-        ]
-    )
+    bulk.insert(build_entries(actor=actor, action=action, targets=entries))
 
 
 def record(

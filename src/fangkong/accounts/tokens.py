@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.http import HttpRequest
@@ -12,6 +13,8 @@ from django.utils import timezone
 from ninja.security import HttpBearer
 
 from fangkong.accounts.models import ApiToken, User
+from fangkong.core import stamps
+from fangkong.core.scoping import grants
 
 PREFIX = "fk_"
 TOUCH_EVERY = timedelta(minutes=5)  # last_used_at, without a write per request
@@ -30,29 +33,54 @@ def token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
 
 def token_revoke(token: ApiToken) -> None:
     ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    stamps.bump()
 
 
-def user_for(key: str) -> User | None:
-    if not key.startswith(PREFIX):
-        return None
+def _load(digest: str) -> tuple[int, User, datetime | None] | None:
     token = (
         ApiToken.objects.select_related("user")
-        .filter(digest=_digest(key), revoked_at__isnull=True)
+        .filter(digest=digest, revoked_at__isnull=True)
         .first()
     )
     if token is None or not token.user.is_active:
         return None
+    grants(token.user)  # loaded now, kept with the copy
+    return token.pk, token.user, token.last_used_at
+
+
+_touched: dict[int, datetime] = {}
+
+
+def user_for(key: str, *, stamp: int | None = None) -> User | None:
+    """The key's user, or None. The token, its user and their grants are kept per process
+    until any of them changes (core.stamps); a revoked key stops at once."""
+    if not key.startswith(PREFIX):
+        return None
+    digest = _digest(key)
+    found = stamps.memo(
+        stamps.read() if stamp is None else stamp,
+        ("api-token", digest),
+        lambda: _load(digest),
+        keep_none=False,
+    )
+    if found is None:
+        return None
+    token_pk, user, last_used_at = found
     now = timezone.now()
-    if token.last_used_at is None or now - token.last_used_at > TOUCH_EVERY:
-        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-    return token.user
+    touched = _touched.get(token_pk) or last_used_at
+    if touched is None or now - touched > TOUCH_EVERY:
+        ApiToken.objects.filter(pk=token_pk).update(last_used_at=now)
+        _touched[token_pk] = now
+    return copy.copy(user)  # one per request: nothing set on it reaches another
 
 
 class TokenAuth(HttpBearer):
     """``Authorization: Bearer fk_…``: the call runs as the key's user."""
 
     def authenticate(self, request: HttpRequest, token: str) -> Any:
-        user = user_for(token)
+        stamp = stamps.read()
+        user = user_for(token, stamp=stamp)
         if user is not None:
             request.user = user
+            request.fangkong_stamp = stamp  # type: ignore[attr-defined]  # for the view's copies
         return user

@@ -11,7 +11,6 @@ from fangkong.checkpoints import registration, selectors
 from fangkong.checkpoints.schemas import BatchIn, BatchOut, CheckpointOut, ItemOut, ProblemOut
 from fangkong.core.roles import Perm
 from fangkong.core.scoping import has_perm_at
-from fangkong.orgunits.models import OrgUnit
 
 router = Router(tags=["checkpoints"])
 
@@ -29,27 +28,25 @@ def upload_passages(request: HttpRequest, batch: BatchIn):  # type: ignore[no-un
     problem, by field); the good items are stored whatever the bad ones hold."""
     if not has_perm_at(request.user, Perm.RECORD_PASSAGES, None):
         raise HttpError(403, "forbidden")
-    checkpoints = {
-        c.pk: c
-        for c in selectors.checkpoints_for_recording(actor=request.user).filter(
-            pk__in={i.checkpoint for i in batch.items if i.checkpoint}
-        )
-    }
-    codes = {i.destination.strip() for i in batch.items if i.destination.strip()}
-    units = {u.code: u for u in OrgUnit.objects.filter(code__in=codes)} if codes else {}
+    ctx = registration.Context(getattr(request, "fangkong_stamp", None))  # read by the API key
+    actor = request.user  # an authenticated user: the API's auth refused anyone else
     items: list[registration.PassageIn] = []
     early: dict[int, list[tuple[str, str]]] = {}
     for index, item in enumerate(batch.items):
-        checkpoint = checkpoints.get(item.checkpoint or 0)
+        checkpoint = ctx.checkpoint(item.checkpoint) if item.checkpoint else None
         problems = []
-        if checkpoint is None:
+        if (
+            checkpoint is None
+            or not checkpoint.active
+            or not has_perm_at(actor, Perm.RECORD_PASSAGES, checkpoint.org_path)
+        ):
             problems.append(
                 (
                     "checkpoint",
                     _("No checkpoint in service with this id where you may register passages."),
                 )
             )
-        destination = units.get(item.destination.strip()) if item.destination.strip() else None
+        destination = ctx.unit(item.destination.strip()) if item.destination.strip() else None
         if item.destination.strip() and destination is None:
             problems.append(
                 (
@@ -70,8 +67,7 @@ def upload_passages(request: HttpRequest, batch: BatchIn):  # type: ignore[no-un
                 travellers=[registration.TravellerIn(**t.dict()) for t in item.travellers],
             )
         )  # fmt: skip
-    actor = request.user  # an authenticated user: the API's auth refused anyone else
-    outcomes = iter(registration.register(actor=actor, items=items)) if items else iter(())  # type: ignore[arg-type]
+    outcomes = iter(registration.register(actor=actor, items=items, ctx=ctx)) if items else iter(())  # type: ignore[arg-type]
     results = []
     for index, item in enumerate(batch.items):
         if index in early:

@@ -122,13 +122,21 @@ class Passage(ScopedModel):
     # The id a device gave the passage: sending it again stores nothing twice.
     client_id = models.CharField(max_length=64, blank=True)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,  # who did it: never searched by (users are deactivated, not deleted)
     )
     created_at = models.DateTimeField(db_default=Now(), editable=False)
     # For a destination outside the district: when the HQ told the place it is bound for.
     notified_at = models.DateTimeField(_("notified at"), null=True, blank=True)
     notified_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,  # who did it: never searched by (users are deactivated, not deleted)
     )
 
     class Meta:
@@ -140,8 +148,10 @@ class Passage(ScopedModel):
             models.Index(fields=["checkpoint", "passed_at"]),
         ]
         constraints = [
+            # The client id first: a batch's look-up goes by the client ids alone, which no
+            # planner can misjudge (a plan on the checkpoint scanned all its passages).
             models.UniqueConstraint(
-                fields=["checkpoint", "client_id"],
+                fields=["client_id", "checkpoint"],
                 condition=~Q(client_id=""),
                 name="passage_client_id_once",
             )
@@ -200,7 +210,11 @@ class Handoff(ScopedModel):
     reason = models.CharField(_("reason"), max_length=200, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     closed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,  # who did it: never searched by (users are deactivated, not deleted)
     )
     created_at = models.DateTimeField(db_default=Now(), editable=False)
 
@@ -210,8 +224,9 @@ class Handoff(ScopedModel):
         ordering = ["due_at", "id"]
         indexes = [models.Index(fields=["org_path", "state", "due_at"])]
         constraints = [
+            # The key first, for the same reason as a passage's client id.
             models.UniqueConstraint(
-                fields=["unit", "key"],
+                fields=["key", "unit"],
                 condition=Q(state="open"),
                 name="handoff_open_once_per_person",
             )
@@ -271,7 +286,11 @@ class Traveller(ScopedModel):
     referral_note = models.CharField(_("note"), max_length=200, blank=True)
     referral_closed_at = models.DateTimeField(null=True, blank=True)
     referral_closed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,  # who did it: never searched by (users are deactivated, not deleted)
     )
 
     class Meta:
@@ -311,7 +330,11 @@ class Alert(ScopedModel):
     created_at = models.DateTimeField(db_default=Now(), editable=False)
     seen_at = models.DateTimeField(null=True, blank=True)
     seen_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,  # who did it: never searched by (users are deactivated, not deleted)
     )
 
     class Meta:

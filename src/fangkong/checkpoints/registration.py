@@ -19,22 +19,18 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from fangkong.accounts import audit
 from fangkong.accounts.models import User
-from fangkong.checkpoints import plates
+from fangkong.checkpoints import plates, storing
 from fangkong.checkpoints.models import (
-    Alert,
-    AlertKind,
     Checkpoint,
     Direction,
     Directions,
-    Handoff,
-    HandoffState,
     Passage,
     Referral,
     Traveller,
     Vehicle,
 )
+from fangkong.core import stamps
 from fangkong.core.crypto import blind_index
 from fangkong.core.fields import BODY_MAX, BODY_MIN
 from fangkong.core.roles import Perm
@@ -42,7 +38,7 @@ from fangkong.core.scoping import has_perm_at
 from fangkong.orgunits.models import Level, OrgUnit
 from fangkong.people import risk
 from fangkong.people.idnumbers import IdType, clean_id_number, parse_resident_id
-from fangkong.people.models import Person, RiskStatus, TravelRecord
+from fangkong.people.models import TravelRecord
 from fangkong.people.normalize import clean_text
 from fangkong.people.phones import normalize_mobile
 from fangkong.people.services import id_key, phone_key, resolve_origin
@@ -87,40 +83,42 @@ class Outcome:
     errors: list[tuple[str, str]] = field(default_factory=list)  # (field, message)
 
 
-@dataclass
-class _Ready:
-    index: int
-    passage: Passage
-    travellers: list[Traveller]
-    keys: list[str]  # hand-off key per traveller
+class Context:
+    """What a batch looks up: checkpoints, destinations, policies, affected areas. Kept per
+    process while the reference stamp stands (core.stamps): one read of the stamp, then
+    nothing more, for a batch like the one before."""
 
+    def __init__(self, stamp: int | None = None) -> None:
+        self.stamp = stamps.read() if stamp is None else stamp
 
-class _Context:
-    """What a batch looks up once: policies, affected areas, destinations by name."""
+    def checkpoint(self, pk: int) -> Checkpoint | None:
+        return stamps.memo(
+            self.stamp, ("checkpoint", pk),
+            lambda: Checkpoint.objects.select_related("unit").filter(pk=pk).first(),
+        )  # fmt: skip
 
-    def __init__(self) -> None:
-        self.policies: dict[str, Any] = {}
-        self.areas: dict[str, list[Any]] = {}
-        self.units_by_root: dict[str, list[OrgUnit]] = {}
+    def unit(self, code: str) -> OrgUnit | None:
+        return stamps.memo(
+            self.stamp, ("unit", code), lambda: OrgUnit.objects.filter(code=code).first(),
+            keep_none=False,
+        )  # fmt: skip
 
     def policy_for(self, path: str) -> Any:
-        if path not in self.policies:
-            self.policies[path] = risk.policies_for(path)
-        return self.policies[path]
+        return stamps.memo(self.stamp, ("policies", path), lambda: risk.policies_for(path))
 
     def areas_for(self, path: str) -> list[Any]:
-        if path not in self.areas:
-            self.areas[path] = risk.areas_for(path)
-        return self.areas[path]
+        return stamps.memo(self.stamp, ("areas", path), lambda: risk.areas_for(path))
 
     def match_destination(self, root: str, text: str) -> OrgUnit | None:
         """The community, village or grid whose name the address contains (the longest)."""
-        if root not in self.units_by_root:
+
+        def load() -> list[OrgUnit]:
             units = OrgUnit.objects.filter(
                 path__startswith=root, level__in=list(DESTINATION_LEVELS)
             ).order_by("path")
-            self.units_by_root[root] = sorted(units, key=lambda u: -len(u.name))
-        for unit in self.units_by_root[root]:
+            return sorted(units, key=lambda u: -len(u.name))
+
+        for unit in stamps.memo(self.stamp, ("destinations", root), load):
             if len(unit.name) >= 2 and unit.name in text:
                 return unit
         return None
@@ -181,7 +179,7 @@ def _check_traveller(item: TravellerIn, prefix: str, errors: list[tuple[str, str
 
 
 def _check(
-    item: PassageIn, actor: User, ctx: _Context, now: datetime
+    item: PassageIn, actor: User, ctx: Context, now: datetime
 ) -> tuple[Passage, list[Traveller], list[tuple[str, str]]]:
     errors: list[tuple[str, str]] = []
     checkpoint = item.checkpoint
@@ -246,7 +244,7 @@ def _check(
     return passage, travellers, errors
 
 
-def _judge(passage: Passage, travellers: list[Traveller], ctx: _Context) -> None:
+def _judge(passage: Passage, travellers: list[Traveller], ctx: Context) -> None:
     """Fever against the checkpoint's policy on the day; arrivals by the risk rule at the
     destination (or the checkpoint, for a destination outside)."""
     day = timezone.localtime(passage.passed_at).date()
@@ -279,11 +277,11 @@ def handoff_key(traveller: Traveller) -> str:
     return traveller.id_key or blind_index(f"name:{traveller.full_name}|{traveller.phone_key}")
 
 
-def register(*, actor: User, items: list[PassageIn]) -> list[Outcome]:
+def register(*, actor: User, items: list[PassageIn], ctx: Context | None = None) -> list[Outcome]:
     """Register ``items``; one outcome per item, in order. Never raises for bad items."""
     for attempt in (1, 2):
         try:
-            return _register(actor, items)
+            return _register(actor, items, ctx or Context())
         except IntegrityError:
             # Another request stored one of these client ids or hand-offs since this one
             # looked: once more, and the duplicates are found this time.
@@ -293,142 +291,27 @@ def register(*, actor: User, items: list[PassageIn]) -> list[Outcome]:
 
 
 @transaction.atomic
-def _register(actor: User, items: list[PassageIn]) -> list[Outcome]:
+def _register(actor: User, items: list[PassageIn], ctx: Context) -> list[Outcome]:
     now = timezone.now()
-    ctx = _Context()
     outcomes = [Outcome(client_id=item.client_id, status="invalid") for item in items]
-    ready: list[_Ready] = []
+    ready: list[storing.Ready] = []
     for index, item in enumerate(items):
         passage, travellers, errors = _check(item, actor, ctx, now)
         if errors:
             outcomes[index].errors = errors
             continue
         _judge(passage, travellers, ctx)
-        ready.append(_Ready(index, passage, travellers, [handoff_key(t) for t in travellers]))
-    ready, repeats = _drop_duplicates(ready, outcomes)
+        ready.append(
+            storing.Ready(index, passage, travellers, [handoff_key(t) for t in travellers])
+        )
+    known = storing.look(ready) if ready else storing.Known()
+    ready, repeats = storing.drop_duplicates(ready, known)
     if ready:
-        _store(actor, ready, ctx)
+        storing.store(actor, ready, known, ctx)
     for entry in ready:
         outcomes[entry.index].status = "created"
         outcomes[entry.index].passage = entry.passage
-    for index, entry in repeats:
-        outcomes[index].passage = entry.passage
+    for index, passage in repeats.items():
+        outcomes[index].status = "duplicate"
+        outcomes[index].passage = passage
     return outcomes
-
-
-def _drop_duplicates(
-    ready: list[_Ready], outcomes: list[Outcome]
-) -> tuple[list[_Ready], list[tuple[int, _Ready]]]:
-    """The entries to store; and the repeats within the batch, each with the entry whose
-    passage will answer for it."""
-    wanted = {(r.passage.checkpoint_id, r.passage.client_id) for r in ready if r.passage.client_id}
-    stored: dict[tuple[Any, str], Passage] = {}
-    if wanted:
-        found = Passage.objects.filter(
-            checkpoint_id__in={c for c, _ in wanted}, client_id__in=[k for _, k in wanted]
-        )
-        stored = {(p.checkpoint_id, p.client_id): p for p in found}
-    kept: list[_Ready] = []
-    repeats: list[tuple[int, _Ready]] = []
-    first: dict[tuple[Any, str], _Ready] = {}
-    for entry in ready:
-        key = (entry.passage.checkpoint_id, entry.passage.client_id)
-        if entry.passage.client_id and key in stored:
-            outcomes[entry.index].status = "duplicate"
-            outcomes[entry.index].passage = stored[key]
-        elif entry.passage.client_id and key in first:
-            outcomes[entry.index].status = "duplicate"
-            repeats.append((entry.index, first[key]))
-        else:
-            first[key] = entry
-            kept.append(entry)
-    return kept, repeats
-
-
-def _store(actor: User, ready: list[_Ready], ctx: _Context) -> None:
-    passages = Passage.objects.bulk_create([r.passage for r in ready])
-    for entry, saved in zip(ready, passages, strict=True):
-        entry.passage = saved
-        for traveller in entry.travellers:
-            traveller.passage = saved
-    travellers = [t for r in ready for t in r.travellers]
-    keys = [t.id_key for t in travellers if t.id_key]
-    if keys:
-        persons = dict(Person.objects.filter(id_key__in=keys).values_list("id_key", "id"))
-        for traveller in travellers:
-            traveller.person_id = persons.get(traveller.id_key)
-    _handoffs(ready, ctx)
-    Traveller.objects.bulk_create(travellers)
-    alerts = []
-    for entry in ready:
-        passage = entry.passage
-        for traveller in entry.travellers:
-            audience: list[tuple[str, Any, str]] = []
-            if traveller.referral == Referral.OPEN:
-                audience.append((AlertKind.FEVER, passage.checkpoint.unit_id, passage.org_path))
-                if passage.destination is not None:
-                    audience.append(
-                        (AlertKind.FEVER, passage.destination_id, passage.destination.path)
-                    )
-            if traveller.risk_status != RiskStatus.CLEAR and passage.destination is not None:
-                audience.append((AlertKind.RISK, passage.destination_id, passage.destination.path))
-            alerts += [
-                Alert(kind=kind, unit_id=unit_id, org_path=path, traveller=traveller)
-                for kind, unit_id, path in audience
-            ]
-    Alert.objects.bulk_create(alerts)
-    audit.record_many(
-        actor=actor, action=audit.Action.CREATE,
-        entries=[
-            (e.passage, {"travellers": len(e.travellers), "client_id": e.passage.client_id})
-            for e in ready
-        ],
-    )  # fmt: skip
-
-
-def _handoffs(ready: list[_Ready], ctx: _Context) -> None:
-    """Open a hand-off per inbound traveller bound inside, or join the one already open."""
-    wanted: dict[tuple[Any, str], tuple[Passage, Traveller]] = {}
-    for entry in ready:
-        passage = entry.passage
-        if passage.direction != Direction.IN or passage.destination is None:
-            continue
-        for traveller, key in zip(entry.travellers, entry.keys, strict=True):
-            wanted.setdefault((passage.destination_id, key), (passage, traveller))
-    if not wanted:
-        return
-    open_ = {
-        (h.unit_id, h.key): h
-        for h in Handoff.objects.filter(
-            state=HandoffState.OPEN,
-            unit_id__in={u for u, _ in wanted},
-            key__in={k for _, k in wanted},
-        )
-    }
-    new = []
-    for (unit_id, key), (passage, traveller) in wanted.items():
-        if (unit_id, key) in open_:
-            continue
-        destination = passage.destination
-        assert destination is not None
-        day = timezone.localtime(passage.passed_at).date()
-        hours = ctx.policy_for(destination.path)(day).handoff_hours
-        handoff = Handoff(
-            unit=destination, org_path=destination.path, key=key, checkpoint=passage.checkpoint,
-            full_name=traveller.full_name, origin_name=passage.origin_name,
-            address=passage.destination_text, arrived_at=passage.passed_at,
-            due_at=passage.passed_at + timedelta(hours=hours), fever=traveller.fever,
-            risk_status=traveller.risk_status, person_id=traveller.person_id,
-        )  # fmt: skip
-        open_[(unit_id, key)] = handoff
-        new.append(handoff)
-    Handoff.objects.bulk_create(new)
-    for entry in ready:
-        if entry.passage.direction != Direction.IN or entry.passage.destination is None:
-            continue
-        for traveller, key in zip(entry.travellers, entry.keys, strict=True):
-            handoff = open_[(entry.passage.destination_id, key)]
-            traveller.handoff = handoff
-            if traveller.fever and not handoff.fever:
-                Handoff.objects.filter(pk=handoff.pk).update(fever=True)
-                handoff.fever = True

@@ -34,6 +34,7 @@ from django.db.models.fields import NOT_PROVIDED
 from fangkong.accounts import audit
 from fangkong.accounts.models import Assignment, AuditEntry, User
 from fangkong.checkpoints.demo import load_checkpoints
+from fangkong.core import stamps
 from fangkong.core.paths import child_path, segment
 from fangkong.core.roles import Role
 from fangkong.orgunits.models import Level, OrgUnit, UnitLeader
@@ -619,6 +620,7 @@ def load_demo(
         ]
     )
     district = by_code[plan.units[0].code]
+    stamps.bump()  # units and users went in without signals
     timings["users"] = time.perf_counter() - mark
     mark = time.perf_counter()
     registry = load_registry(district, seed=spec.seed)

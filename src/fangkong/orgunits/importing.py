@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 
 from fangkong.accounts import audit
 from fangkong.accounts.models import User
+from fangkong.core import stamps
 from fangkong.core.paths import MAX_SIBLINGS, child_path, common_ancestor, depth_of, segment
 from fangkong.core.roles import Perm
 from fangkong.core.scoping import has_perm_at, is_global, scope_roots
@@ -333,6 +334,8 @@ class _Import:
             [(u.name, u.level, u.residents, u.households, now, u.pk) for u in self.updated],
         )
         _executemany(bump, [(u.last_child, u.pk) for u in self.bumped.values()])
+        if self.created or self.updated:
+            stamps.bump()
 
     def scope_path(self) -> str:
         touched = [unit.path for unit in (*self.created, *self.updated)]

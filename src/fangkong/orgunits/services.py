@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from fangkong.accounts import audit
 from fangkong.accounts.models import User
+from fangkong.core import stamps
 from fangkong.core.paths import MAX_SIBLINGS, child_path, depth_of, segment, subtree_q
 from fangkong.core.roles import Perm
 from fangkong.core.scoping import has_perm_at
@@ -158,6 +159,7 @@ def unit_move(*, actor: User, unit: OrgUnit, new_parent: OrgUnit) -> OrgUnit:
             **{field: Concat(Value(new_path), Substr(field, cut))}
         )
     OrgUnit.objects.filter(pk=unit.pk).update(parent=new_parent, updated_at=Now())
+    stamps.bump()
     unit.refresh_from_db()
     audit.record(
         actor=actor,

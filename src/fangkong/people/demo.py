@@ -11,6 +11,7 @@ from datetime import date, timedelta
 from django.utils import timezone
 
 from fangkong.accounts.models import User
+from fangkong.core import stamps
 from fangkong.orgunits.models import Level, OrgUnit
 from fangkong.people import tallies
 from fangkong.people.models import Household, Person, Policy, RiskArea, Source, TravelRecord
@@ -64,6 +65,7 @@ def load_registry(
                      name="浙江省温州市", level="medium", valid_from=start + timedelta(days=8)),
         ]
     )  # fmt: skip
+    stamps.bump()  # the areas went in without signals
     Policy.objects.create(
         unit=district, org_path=district.path, effective_from=start, note="区指挥部第1号通告"
     )

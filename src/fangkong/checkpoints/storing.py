@@ -1,0 +1,227 @@
+"""Writing a checked batch of passages: look, decide, write.
+
+:func:`look` reads what was stored before (client ids, open hand-offs, registered
+persons) in three plain statements; :func:`store` decides in Python, the same on every
+database, which hand-off each traveller joins and who is alerted, then writes the rows.
+On PostgreSQL the look-ups go in one round trip and the rows in another, keys drawn
+beforehand (:class:`fangkong.core.bulk.Writer`); elsewhere one multi-row statement a
+table (:func:`fangkong.core.bulk.insert`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
+
+from django.db import connection
+from django.db.models import Model
+from django.utils import timezone
+
+from fangkong.accounts import audit
+from fangkong.accounts.models import AuditEntry, User
+from fangkong.checkpoints.models import (
+    Alert,
+    AlertKind,
+    Direction,
+    Handoff,
+    HandoffState,
+    Passage,
+    Referral,
+    Traveller,
+)
+from fangkong.core import bulk
+from fangkong.people.models import RiskStatus
+
+if TYPE_CHECKING:
+    from fangkong.checkpoints.registration import Context
+
+
+@dataclass
+class Ready:
+    """A passage that passed every check, with its travellers and their hand-off keys."""
+
+    index: int
+    passage: Passage
+    travellers: list[Traveller]
+    keys: list[str]
+
+
+@dataclass
+class Known:
+    """What the database held before the batch."""
+
+    # (checkpoint, client id): passage; (unit, key): [open hand-off, fever]; id key: person
+    stored: dict[tuple[int, str], int] = field(default_factory=dict)
+    open_: dict[tuple[int, str], list[Any]] = field(default_factory=dict)
+    persons: dict[str, int] = field(default_factory=dict)
+    # PostgreSQL: keys drawn with the look-ups, as many as the batch could need.
+    keys: dict[type[Model], list[int]] = field(default_factory=dict)
+
+
+# Each look-up goes by the keys alone (the unique indexes lead with them: no planner can
+# misjudge them, as one did a plan by checkpoint or unit that scanned all their rows).
+_LOOKUPS = (
+    "SELECT checkpoint_id, client_id, id FROM checkpoints_passage WHERE client_id {}",
+    f"SELECT unit_id, key, id, fever FROM checkpoints_handoff "
+    f"WHERE state = '{HandoffState.OPEN.value}' AND key {{}}",
+    "SELECT id_key, id FROM people_person WHERE id_key {}",
+)
+
+
+def look(ready: list[Ready]) -> Known:
+    wanted = [
+        sorted({r.passage.client_id for r in ready if r.passage.client_id}),
+        sorted({k for r in ready if _bound_inside(r.passage) for k in r.keys}),
+        sorted({t.id_key for r in ready for t in r.travellers if t.id_key}),
+    ]
+    drawn: dict[type[Model], list[int]] = {}
+    if connection.vendor == "postgresql":
+        pairs = zip(_LOOKUPS, wanted, strict=True)
+        queries = [(sql.format("= ANY(%s)"), [keys]) for sql, keys in pairs]
+        travellers = sum(len(r.travellers) for r in ready)
+        counts: dict[type[Model], int] = {
+            Passage: len(ready), Handoff: travellers, Traveller: travellers,
+            Alert: 3 * travellers, AuditEntry: len(ready),  # at most 3 alerts a traveller
+        }  # fmt: skip
+        *found, (row,) = bulk.Writer().select([*queries, bulk.draw_query(counts)])
+        drawn = bulk.drawn(counts, row)
+    else:
+        found = [_select(sql, keys) for sql, keys in zip(_LOOKUPS, wanted, strict=True)]
+    passages, handoffs, persons = found
+    return Known(
+        stored={(c, k): pk for c, k, pk in passages},
+        open_={(u, k): [pk, fever] for u, k, pk, fever in handoffs},
+        persons=dict(persons),  # type: ignore[arg-type]
+        keys=drawn,
+    )
+
+
+def _select(sql: str, keys: list[str]) -> list[tuple[Any, ...]]:
+    if not keys:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(sql.format("IN (" + ", ".join(["%s"] * len(keys)) + ")"), keys)
+        return cursor.fetchall()
+
+
+def _bound_inside(passage: Passage) -> bool:
+    return passage.direction == Direction.IN and passage.destination is not None
+
+
+def drop_duplicates(ready: list[Ready], known: Known) -> tuple[list[Ready], dict[int, Passage]]:
+    """The entries to store; and, by item index, the passage that answers for each repeat
+    (stored before, or earlier in the same batch)."""
+    kept: list[Ready] = []
+    repeats: dict[int, Passage] = {}
+    first: dict[tuple[int, str], Ready] = {}
+    for entry in ready:
+        key = (entry.passage.checkpoint_id, entry.passage.client_id)
+        if entry.passage.client_id and key in known.stored:
+            repeats[entry.index] = Passage(
+                pk=known.stored[key], checkpoint_id=key[0], client_id=key[1]
+            )
+        elif entry.passage.client_id and key in first:
+            repeats[entry.index] = first[key].passage  # stored below, with its key set
+        else:
+            first[key] = entry
+            kept.append(entry)
+    return kept, repeats
+
+
+def store(actor: User, ready: list[Ready], known: Known, ctx: Context) -> None:
+    passages = [r.passage for r in ready]
+    travellers = []
+    for entry in ready:
+        for traveller in entry.travellers:
+            traveller.passage = entry.passage
+            traveller.person_id = known.persons.get(traveller.id_key or "")
+            travellers.append(traveller)
+    handoffs, feverish = _handoffs(ready, known, ctx)
+    alerts = _alerts(ready)
+    if connection.vendor == "postgresql":
+        writer = bulk.Writer()
+        keys = known.keys
+        for model, objs in ((Passage, passages), (Handoff, handoffs), (Traveller, travellers),
+                            (Alert, alerts)):  # fmt: skip
+            for obj, key in zip(objs, keys[model], strict=False):  # drawn for the worst case
+                obj.pk = key
+        entries = _audit(actor, ready)  # now that the passages have their keys
+        for audited, key in zip(entries, keys[AuditEntry], strict=False):
+            audited.pk = key
+        for rows in (passages, handoffs, travellers, alerts, entries):
+            writer.add(rows)  # type: ignore[arg-type]
+        writer.flush()
+    else:
+        for objs in (passages, handoffs, travellers, alerts):
+            bulk.insert(objs)  # type: ignore[arg-type]
+        bulk.insert(_audit(actor, ready))
+    if feverish:
+        Handoff.objects.filter(pk__in=feverish).update(fever=True)
+
+
+def _audit(actor: User, ready: list[Ready]) -> list[AuditEntry]:
+    return audit.build_entries(
+        actor=actor, action=audit.Action.CREATE,
+        targets=[
+            (e.passage, {"travellers": len(e.travellers), "client_id": e.passage.client_id})
+            for e in ready
+        ],
+    )  # fmt: skip
+
+
+def _alerts(ready: Iterable[Ready]) -> list[Alert]:
+    """A fever to the checkpoint's unit and the destination; a risk to the destination."""
+    alerts = []
+    for entry in ready:
+        passage = entry.passage
+        destination = passage.destination
+        for traveller in entry.travellers:
+            audience: list[tuple[str, Any, str]] = []
+            if traveller.referral == Referral.OPEN:
+                audience.append((AlertKind.FEVER, passage.checkpoint.unit_id, passage.org_path))
+                if destination is not None:
+                    audience.append((AlertKind.FEVER, destination.pk, destination.path))
+            if traveller.risk_status != RiskStatus.CLEAR and destination is not None:
+                audience.append((AlertKind.RISK, destination.pk, destination.path))
+            alerts += [
+                Alert(kind=kind, unit_id=unit_id, org_path=path, traveller=traveller)
+                for kind, unit_id, path in audience
+            ]
+    return alerts
+
+
+def _handoffs(ready: list[Ready], known: Known, ctx: Context) -> tuple[list[Handoff], set[int]]:
+    """A new hand-off per inbound traveller bound inside, unless one is open for them (then
+    they join it); and the open ones that a feverish traveller now marks."""
+    new: dict[tuple[int, str], Handoff] = {}
+    feverish: set[int] = set()
+    for entry in ready:
+        passage, destination = entry.passage, entry.passage.destination
+        if not _bound_inside(passage):
+            continue
+        assert destination is not None
+        for traveller, key in zip(entry.travellers, entry.keys, strict=True):
+            found = known.open_.get((destination.pk, key))
+            if found is not None:
+                traveller.handoff_id = found[0]
+                if traveller.fever and not found[1]:
+                    feverish.add(found[0])
+                continue
+            handoff = new.get((destination.pk, key))
+            if handoff is None:
+                day = timezone.localtime(passage.passed_at).date()
+                hours = ctx.policy_for(destination.path)(day).handoff_hours
+                handoff = new[(destination.pk, key)] = Handoff(
+                    unit=destination, org_path=destination.path, key=key,
+                    checkpoint=passage.checkpoint, full_name=traveller.full_name,
+                    origin_name=passage.origin_name, address=passage.destination_text,
+                    arrived_at=passage.passed_at, due_at=passage.passed_at + timedelta(hours=hours),
+                    fever=traveller.fever, risk_status=traveller.risk_status,
+                    person_id=traveller.person_id,
+                )  # fmt: skip
+            elif traveller.fever:
+                handoff.fever = True
+            traveller.handoff = handoff
+    return list(new.values()), feverish

@@ -1,0 +1,97 @@
+"""core.bulk writes what the ORM would; core.stamps keeps copies only while they hold."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Model
+from django.utils import timezone
+
+from fangkong.checkpoints.models import Passage, Traveller
+from fangkong.checkpoints.tests.helpers import checkpoint
+from fangkong.core import bulk, stamps
+from fangkong.core.testing import World
+
+pytestmark = pytest.mark.django_db
+
+
+def _passage(world: World, client_id: str = "") -> Passage:
+    at = checkpoint(world)
+    return Passage(
+        checkpoint=at, org_path=at.org_path, origin_name="湖北省武汉市", client_id=client_id,
+        passed_at=timezone.now() - timedelta(minutes=5), destination=world.a.grid,
+    )  # fmt: skip
+
+
+def _traveller(passage: Passage, n: int) -> Traveller:
+    return Traveller(
+        passage=passage, org_path=passage.org_path, full_name=f"旅客{n}",
+        id_number="420102198503071234", phone=f"139{n:08d}", temperature=Decimal("37.4"),
+        symptoms=["cough"],
+    )  # fmt: skip
+
+
+def test_rows_are_written_as_the_orm_would_and_sealed(world: World, monkeypatch):
+    monkeypatch.setattr(bulk, "MAX_PARAMS", 50)  # a few rows a statement: chunks are joined
+    passages = [_passage(world, f"c{n}") for n in range(3)]
+    bulk.insert(passages)
+    assert [p.pk for p in passages] == sorted(p.pk for p in passages)
+    travellers = [_traveller(passages[n % 3], n) for n in range(7)]  # keys taken from objects
+    bulk.insert(travellers)
+    for made in travellers:
+        saved = Traveller.objects.get(pk=made.pk)
+        assert (saved.passage_id, saved.full_name, saved.phone) == (
+            made.passage.pk, made.full_name, made.phone)  # fmt: skip
+        assert saved.temperature == Decimal("37.4") and saved.symptoms == ["cough"]
+        assert saved.id_number == "420102198503071234"
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT id_number, phone FROM checkpoints_traveller")
+        for sealed in (v for row in cursor.fetchall() for v in row):
+            assert "4201021985" not in sealed and not sealed.startswith("139")
+    stored = Passage.objects.get(pk=passages[0].pk)
+    assert stored.created_at is not None  # left to the database default
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the pipelined writer")
+def test_the_pipelined_writer_draws_keys_and_reports_a_clash_as_django_does(world: World):
+    counts: dict[type[Model], int] = {Passage: 2}
+    with transaction.atomic():
+        writer = bulk.Writer()
+        ((row,),) = writer.select([bulk.draw_query(counts)])
+        keys = bulk.drawn(counts, row)[Passage]
+        passages = [_passage(world, "same"), _passage(world, "other")]
+        for made, key in zip(passages, keys, strict=True):
+            made.pk = key
+        writer.add(passages)
+        writer.flush()
+    assert set(Passage.objects.values_list("pk", flat=True)) == set(keys)
+    clash = _passage(world, "same")
+    clash.pk = keys[0] + 1000
+    with pytest.raises(IntegrityError), transaction.atomic():
+        writer = bulk.Writer()
+        writer.add([clash])
+        writer.flush()
+
+
+def test_a_copy_is_kept_while_the_stamp_stands_and_misses_are_not_kept(monkeypatch):
+    stamps.forget()
+    loads: list[str] = []
+
+    def load(value: str | None):  # type: ignore[no-untyped-def]
+        loads.append("x")
+        return lambda: value
+
+    assert stamps.memo(1, "k", load("a")) == "a"
+    assert stamps.memo(1, "k", load("b")) == "a"
+    assert stamps.memo(2, "k", load("c")) == "c"  # the stamp moved
+    assert stamps.memo(2, "none", load(None), keep_none=False) is None
+    assert stamps.memo(2, "none", load("d"), keep_none=False) == "d"
+    clock = [1000.0]
+    monkeypatch.setattr(stamps.time, "monotonic", lambda: clock[0])
+    stamps.forget()
+    assert stamps.memo(3, "k", load("e")) == "e"
+    clock[0] += stamps.MAX_AGE + 1
+    assert stamps.memo(3, "k", load("f")) == "f"  # too old, whatever the stamp says
