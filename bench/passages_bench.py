@@ -118,7 +118,7 @@ def main() -> None:
     )
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--clients", default="1,8,32,64")
-    parser.add_argument("--batches", default="1,10,50")
+    parser.add_argument("--batches", default="1,4,10,50")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--no-write", action="store_true")
     args = parser.parse_args()
