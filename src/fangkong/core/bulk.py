@@ -50,7 +50,8 @@ def _columns(model: type[models.Model]) -> tuple[_Column, ...]:
         if f.primary_key or f.has_db_default():  # type: ignore[attr-defined]
             continue
         if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
-            raise NotImplementedError(f"{f}: auto_now is not filled in here; use db_default")
+            # Refused outright: a silently empty date would be worse. Use db_default.
+            raise TypeError(f"{f}: core.bulk leaves auto_now fields to db_default")
         columns.append(_Column(f.column, f.attname, f, _plain(f), isinstance(f, models.ForeignKey)))
     return tuple(columns)
 

@@ -89,8 +89,12 @@ def test_a_revoked_key_and_a_removed_role_stop_at_once(world: World, client):
 
 
 def test_a_renamed_destination_is_matched_by_its_new_name(world: World):
+    created(passage(world, destination=None, destination_text="第一网格1号楼"))  # kept now
     units.unit_update(actor=world.a.admin, unit=world.a.grid, name="幸福家园网格")
-    found = created(passage(world, destination=None, destination_text="幸福家园网格3号楼"))
+    again = [traveller(phone="13912345671")]
+    found = created(
+        passage(world, destination=None, destination_text="幸福家园网格3号楼", travellers=again)
+    )
     assert found.destination_id == world.a.grid.pk
 
 
@@ -107,3 +111,17 @@ def test_the_stamp_moves_on_every_change_but_not_on_a_login(world: World):
     after = stamps.read()
     units.unit_move(actor=world.a.admin, unit=world.a.grid, new_parent=other)
     assert stamps.read() != after
+
+
+def test_an_imported_unit_is_a_destination_at_once(world: World):
+    from fangkong.orgunits.importing import import_units
+    from fangkong.orgunits.tests.test_importing import csv_bytes
+
+    # The destinations of the district are now kept.
+    created(passage(world, destination=None, destination_text="第一网格1号楼"))
+    row = ("370102001001003", "第三网格", world.a.community.code, "grid", "100", "40")
+    result = import_units(actor=world.a.admin, file_name="units.csv", content=csv_bytes([row]))
+    assert not result.errors
+    found = created(passage(world, destination=None, destination_text="第三网格5号楼",
+                            travellers=[traveller(phone="13912345670")]))  # fmt: skip
+    assert found.destination is not None and found.destination.code == "370102001001003"
