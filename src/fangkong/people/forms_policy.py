@@ -49,6 +49,7 @@ class PolicyForm(_UnitForm, forms.ModelForm):
             "observation_days",
             "fever_threshold",
             "followups_per_day",
+            "followup_times",
             "handoff_hours",
             "high_risk_measure",
             "medium_risk_measure",

@@ -7,10 +7,12 @@ numbers are sealed at rest (core.crypto) and found through keyed hashes.
 
 from __future__ import annotations
 
-from datetime import date
+import itertools
+from datetime import date, time
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Now
@@ -355,6 +357,21 @@ DEFAULT_FOLLOWUPS_PER_DAY = 2
 DEFAULT_HANDOFF_HOURS = 12  # 2020: an arrival reported at a checkpoint is visited the same day
 
 
+def parse_times(text: str) -> list[time]:
+    """ "08:00,14:00" as times, strictly increasing; ValueError otherwise."""
+    times = [time.fromisoformat(part.strip()) for part in text.replace("，", ",").split(",")]
+    if not times or any(a >= b for a, b in itertools.pairwise(times)):
+        raise ValueError(text)
+    return [t.replace(second=0, microsecond=0) for t in times]
+
+
+def spread_times(count: int) -> list[time]:
+    """``count`` opening times spread over 08:00-20:00: 2 a day gives 08:00 and 14:00."""
+    count = max(1, count)
+    step = 12 * 60 // count
+    return [time(8 + (i * step) // 60, (i * step) % 60) for i in range(count)]
+
+
 class Policy(ScopedModel):
     """The rules in force for a unit's subtree from a date on, until the next version."""
 
@@ -378,6 +395,16 @@ class Policy(ScopedModel):
         _("follow-ups per day"),
         default=DEFAULT_FOLLOWUPS_PER_DAY,
         validators=[MinValueValidator(1), MaxValueValidator(6)],
+    )
+    # Blank: spread over the day from 08:00 (people.models.followup_times).
+    followup_times = models.CharField(
+        _("follow-up times"),
+        max_length=40,
+        blank=True,
+        help_text=_(
+            "When each day's follow-ups open, such as 08:00,14:00; each stays due until the "
+            "next one opens, the last until midnight. Blank: spread from 08:00."
+        ),
     )
     handoff_hours = models.PositiveSmallIntegerField(
         _("hours to confirm an arrival"),
@@ -414,6 +441,39 @@ class Policy(ScopedModel):
 
     def __str__(self) -> str:
         return f"{self.effective_from:%Y-%m-%d}"
+
+    def clean(self) -> None:
+        super().clean()
+        if self.followup_times:
+            try:
+                times = parse_times(self.followup_times)
+            except ValueError:
+                raise ValidationError(
+                    {"followup_times": _("Write times as 08:00,14:00, in order, each once.")}
+                ) from None
+            if len(times) != self.followups_per_day:
+                raise ValidationError(
+                    {
+                        "followup_times": _(
+                            "Give one time for each follow-up of the day (%(count)d)."
+                        )
+                        % {"count": self.followups_per_day}
+                    }
+                )
+
+    @property
+    def slot_times(self) -> list[time]:
+        """When each follow-up of a day opens."""
+        if self.followup_times:
+            try:
+                return parse_times(self.followup_times)
+            except ValueError:
+                pass
+        return spread_times(self.followups_per_day)
+
+    @property
+    def slot_labels(self) -> str:
+        return ", ".join(f"{t:%H:%M}" for t in self.slot_times)
 
     def measure_for(self, level: str) -> str:
         return {

@@ -24,6 +24,7 @@ POLICY_FIELDS = (
     "observation_days",
     "fever_threshold",
     "followups_per_day",
+    "followup_times",
     "handoff_hours",
     "high_risk_measure",
     "medium_risk_measure",
