@@ -20,6 +20,7 @@ from fangkong.checkpoints import registration, selectors, services
 from fangkong.checkpoints.forms import PROVINCE_BY_CODE, CheckpointForm, PassageForm
 from fangkong.checkpoints.models import Checkpoint, Passage, Referral, Traveller, Vehicle
 from fangkong.checkpoints.plates import PROVINCES
+from fangkong.core.forms import errors_to
 from fangkong.core.roles import Perm
 from fangkong.core.scoping import has_perm_at, scope_roots
 from fangkong.core.types import AuthedRequest
@@ -61,19 +62,11 @@ def checkpoint_create(request: AuthedRequest) -> HttpResponse:
         try:
             checkpoint = services.checkpoint_create(actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _errors_to(form, error)
+            errors_to(form, error)
         else:
             messages.success(request, _("The checkpoint was added."))
             return redirect("checkpoints:detail", pk=checkpoint.pk)
     return render(request, "checkpoints/checkpoint_form.html", {"form": form})
-
-
-def _errors_to(form: Any, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, problems in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, problems)
-    else:
-        form.add_error(None, error)
 
 
 def _checkpoint_or_404(request: AuthedRequest, pk: int) -> Checkpoint:
@@ -94,7 +87,7 @@ def checkpoint_edit(request: AuthedRequest, pk: int) -> HttpResponse:
                 actor=request.user, checkpoint=checkpoint, **form.cleaned_data
             )
         except ValidationError as error:
-            _errors_to(form, error)
+            errors_to(form, error)
         else:
             messages.success(request, _("Changes saved."))
             return redirect("checkpoints:detail", pk=checkpoint.pk)

@@ -17,6 +17,7 @@ from fangkong.checkpoints import selectors, services
 from fangkong.checkpoints.forms import HandoffCloseForm, HandoffConfirmForm, ReferralForm
 from fangkong.checkpoints.models import HandoffState
 from fangkong.checkpoints.views import unit_scope_root
+from fangkong.core.forms import errors_to
 from fangkong.core.roles import Perm
 from fangkong.core.scoping import has_perm_at
 from fangkong.core.types import AuthedRequest
@@ -83,12 +84,7 @@ def handoff_detail(request: AuthedRequest, pk: int) -> HttpResponse:
                 messages.success(request, _("The hand-off was closed."))
                 return redirect("checkpoints:handoffs")
         except ValidationError as error:
-            target = confirm if request.POST.get("action") == "confirm" else close
-            if hasattr(error, "error_dict"):
-                for field, problems in error.error_dict.items():
-                    target.add_error(field if field in target.fields else None, problems)
-            else:
-                target.add_error(None, error)
+            errors_to(confirm if request.POST.get("action") == "confirm" else close, error)
     travellers = handoff.travellers.select_related("passage__checkpoint").order_by(
         "passage__passed_at"
     )
@@ -102,6 +98,9 @@ def handoff_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             "confirm": confirm,
             "close": close,
             "may_close": may_close,
+            "may_observe": handoff.person_id is not None
+            and has_perm_at(request.user, Perm.MANAGE_OBSERVATION, handoff.org_path)
+            and not handoff.person.observations.filter(state__in=["active", "escalated"]).exists(),
             "now": timezone.now(),
         },
     )

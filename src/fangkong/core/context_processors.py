@@ -58,6 +58,14 @@ SECTIONS = (
         Perm.RECORD_VISITS,
         ("checkpoints:handoff",),
     ),
+    Section(
+        "observation",
+        "observation:list",
+        _("Observation"),
+        "thermometer",
+        Perm.VIEW_PEOPLE,
+        ("observation:",),
+    ),
     Section("people", "people:list", _("Persons"), "person", Perm.VIEW_PEOPLE, ("people:",)),
     Section(
         "declarations",
@@ -79,12 +87,15 @@ SECTIONS = (
     Section("audit", "accounts:audit", _("Audit log"), "log", Perm.VIEW_AUDIT, ("accounts:audit",)),
 )
 TABBAR_SIZE = 5
+# The desktop bar shows this many sections, the rest under "More" (it must fit 1280 px in
+# the longest language, English).
+NAVBAR_SIZE = 6
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"nav": {}, "nav_sections": [], "nav_tabs": []}
+        return {"nav": {}, "nav_sections": [], "nav_more": [], "nav_tabs": []}
     match = getattr(request, "resolver_match", None)
     here = f"{match.namespace}:{match.url_name}" if match else ""
     allowed = [s for s in SECTIONS if has_perm_at(user, s.perm, None)]
@@ -96,6 +107,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     flags["import_units"] = has_perm_at(user, Perm.MANAGE_UNITS, None)
     return {
         "nav": flags,
-        "nav_sections": sections,
+        "nav_sections": sections[:NAVBAR_SIZE],
+        "nav_more": sections[NAVBAR_SIZE:],
+        "nav_more_active": any(item["active"] for item in sections[NAVBAR_SIZE:]),
         "nav_tabs": sections[: TABBAR_SIZE - 1],
     }
