@@ -133,7 +133,7 @@ class AuditEntry(models.Model):
     changes = models.JSONField(_("changes"), default=dict, blank=True)
     note = models.TextField(_("note"), blank=True)
     org_path = models.CharField(max_length=64, blank=True, editable=False)
-    ip = models.GenericIPAddressField(_("address"), null=True, blank=True)
+    ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
 
     objects = ScopedQuerySet.as_manager()
     scope_path_field = "org_path"
