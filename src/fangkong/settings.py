@@ -159,6 +159,7 @@ INSTALLED_APPS = [
     "fangkong.people",
     "fangkong.screening",
     "fangkong.checkpoints",
+    "fangkong.observation",
 ]
 
 MIDDLEWARE = [

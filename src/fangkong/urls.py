@@ -13,5 +13,6 @@ urlpatterns = [
     path("screening/", include("fangkong.screening.urls")),
     path("d/", include("fangkong.screening.urls_public")),
     path("checkpoints/", include("fangkong.checkpoints.urls")),
+    path("observation/", include("fangkong.observation.urls")),
     path("api/", api_urls()),
 ]

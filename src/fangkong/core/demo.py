@@ -37,6 +37,7 @@ from fangkong.checkpoints.demo import load_checkpoints
 from fangkong.core import stamps
 from fangkong.core.paths import child_path, segment
 from fangkong.core.roles import Role
+from fangkong.observation.demo import load_observation
 from fangkong.orgunits.models import Level, OrgUnit, UnitLeader
 from fangkong.people.demo import load_registry
 from fangkong.screening.demo import load_screening
@@ -626,6 +627,7 @@ def load_demo(
     registry = load_registry(district, seed=spec.seed)
     visits = load_screening(district, seed=spec.seed)
     passages = load_checkpoints(district, seed=spec.seed)
+    observations = load_observation(district, seed=spec.seed)
     timings["registry"] = time.perf_counter() - mark
     audit.record(
         actor=None,
@@ -639,6 +641,7 @@ def load_demo(
             "persons": registry.persons,
             "visits": visits,
             "passages": passages,
+            "observations": observations,
         },
         note=DEMO_NOTE,
     )

@@ -32,6 +32,9 @@ class Perm(StrEnum):
     VIEW_PASSAGES = "fangkong.view_passages"
     RECORD_REFERRALS = "fangkong.record_referrals"
     RECEIVE_ALERTS = "fangkong.receive_alerts"
+    MANAGE_OBSERVATION = "fangkong.manage_observation"
+    RECORD_FOLLOWUPS = "fangkong.record_followups"
+    MANAGE_SITES = "fangkong.manage_sites"
 
 
 class Role(models.TextChoices):
@@ -78,6 +81,9 @@ ROLE_PERMS: dict[Role, frozenset[Perm]] = {
         Perm.VIEW_PASSAGES,
         Perm.RECORD_REFERRALS,
         Perm.RECEIVE_ALERTS,
+        Perm.MANAGE_OBSERVATION,
+        Perm.RECORD_FOLLOWUPS,
+        Perm.MANAGE_SITES,
     },
     Role.EPIDEMIOLOGIST: _EVERYONE
     | {
@@ -89,6 +95,7 @@ ROLE_PERMS: dict[Role, frozenset[Perm]] = {
         Perm.VIEW_PASSAGES,
         Perm.RECORD_REFERRALS,
         Perm.RECEIVE_ALERTS,
+        Perm.MANAGE_OBSERVATION,
     },
     Role.UNIT_OFFICER: _EVERYONE
     | {
@@ -106,6 +113,9 @@ ROLE_PERMS: dict[Role, frozenset[Perm]] = {
         Perm.VIEW_PASSAGES,
         Perm.RECORD_REFERRALS,
         Perm.RECEIVE_ALERTS,
+        Perm.MANAGE_OBSERVATION,
+        Perm.RECORD_FOLLOWUPS,
+        Perm.MANAGE_SITES,
     },
     Role.GRID_WORKER: _EVERYONE
     | {
@@ -115,10 +125,12 @@ ROLE_PERMS: dict[Role, frozenset[Perm]] = {
         Perm.RECORD_VISITS,
         Perm.VERIFY_DECLARATIONS,
         Perm.RECEIVE_ALERTS,
+        Perm.RECORD_FOLLOWUPS,
     },
     Role.CHECKPOINT: _EVERYONE
     | {Perm.RECORD_PASSAGES, Perm.VIEW_PASSAGES, Perm.RECORD_REFERRALS, Perm.RECEIVE_ALERTS},
-    Role.CLINICIAN: _EVERYONE | {Perm.REVEAL_PERSONAL, Perm.VIEW_PEOPLE, Perm.RECORD_REFERRALS},
+    Role.CLINICIAN: _EVERYONE
+    | {Perm.REVEAL_PERSONAL, Perm.VIEW_PEOPLE, Perm.RECORD_REFERRALS, Perm.RECORD_FOLLOWUPS},
     Role.LOGISTICS: _EVERYONE,
     Role.VIEWER: _EVERYONE,
 }

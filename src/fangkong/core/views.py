@@ -33,6 +33,14 @@ def _todo(user: Any) -> dict[str, Any]:
         todo["alerts"] = checkpoints.alerts_for(actor=user).filter(seen_at__isnull=True).count()
     if has_perm_at(user, Perm.RECORD_VISITS, None):
         todo["overdue"] = checkpoints.handoff_list(actor=user, state="overdue").count()
+    if has_perm_at(user, Perm.RECORD_FOLLOWUPS, None):
+        from fangkong.observation import selectors as observation
+
+        todo["followups"] = observation.followups_counts(actor=user)
+    if has_perm_at(user, Perm.RECORD_REFERRALS, None):
+        from fangkong.observation import selectors as observation
+
+        todo["referrals"] = observation.referrals_open(actor=user).count()
     return todo
 
 

@@ -19,6 +19,8 @@ from django.views.decorators.http import require_POST
 from fangkong.core.roles import Perm
 from fangkong.core.scoping import has_perm_at
 from fangkong.core.types import AuthedRequest
+from fangkong.observation import views as observation_views
+from fangkong.observation.models import OPEN_STATES
 from fangkong.people import exporting, merging, risk, selectors, services
 from fangkong.people.forms import PersonEditForm, PersonFilterForm, PersonForm, TravelForm
 from fangkong.people.models import Household, Person, RiskStatus, TravelRecord
@@ -189,6 +191,9 @@ def person_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             "merges": person.merges.select_related("merged", "by"),
             "travel_form": TravelForm() if may_manage else None,
             "age": person.age_on(today),
+            "observation": person.observations.filter(state__in=OPEN_STATES).first(),
+            "may_observe": has_perm_at(request.user, Perm.MANAGE_OBSERVATION, person.org_path),
+            "observe_from": observation_views.start_query(person),
         },
     )
 
