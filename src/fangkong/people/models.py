@@ -355,6 +355,11 @@ DEFAULT_OBSERVATION_DAYS = 14
 DEFAULT_FEVER_THRESHOLD = Decimal("37.3")
 DEFAULT_FOLLOWUPS_PER_DAY = 2
 DEFAULT_HANDOFF_HOURS = 12  # 2020: an arrival reported at a checkpoint is visited the same day
+DEFAULT_REPORT_HOURS = 2  # 2020: online direct report within 2 hours of diagnosis
+# The protocol from late February 2020 (5th edition) counts contacts from 2 days before
+# onset; editions before it counted contact after onset only (0).
+DEFAULT_CONTACT_DAYS_BEFORE_ONSET = 2
+DEFAULT_LETTER_DAYS = 3
 
 
 def parse_times(text: str) -> list[time]:
@@ -411,6 +416,27 @@ class Policy(ScopedModel):
         default=DEFAULT_HANDOFF_HOURS,
         validators=[MinValueValidator(1), MaxValueValidator(72)],
         help_text=_("A traveller registered at a checkpoint must be visited by then."),
+    )
+    report_hours = models.PositiveSmallIntegerField(
+        _("hours to report a case"),
+        default=DEFAULT_REPORT_HOURS,
+        validators=[MinValueValidator(1), MaxValueValidator(72)],
+        help_text=_("From diagnosis to the online direct report; later reports are marked."),
+    )
+    contact_days_before_onset = models.PositiveSmallIntegerField(
+        _("contacts counted from days before onset"),
+        default=DEFAULT_CONTACT_DAYS_BEFORE_ONSET,
+        validators=[MaxValueValidator(14)],
+        help_text=_(
+            "0: only contact after the onset (January 2020); 2: from two days before the onset, "
+            "or before the sample for an asymptomatic infection (from late February 2020)."
+        ),
+    )
+    secondary_contacts = models.BooleanField(_("secondary contacts are traced"), default=False)
+    letter_days = models.PositiveSmallIntegerField(
+        _("days to answer an assistance letter"),
+        default=DEFAULT_LETTER_DAYS,
+        validators=[MinValueValidator(1), MaxValueValidator(30)],
     )
     high_risk_measure = models.CharField(
         _("after a high-risk area"), max_length=12, choices=Measure.choices, default=Measure.HOME
