@@ -24,3 +24,18 @@ def clean_text(value: object) -> str:
 def address_key(address: str) -> str:
     """An address reduced for matching: folded, without spaces or separators."""
     return _ADDRESS_NOISE.sub("", clean_text(address)).upper()[:200]
+
+
+_SEPARATORS = re.compile(r"[\s·.\-_—•/]")
+
+
+def transport_number(raw: object) -> str:
+    """A flight or train number as stored and looked up: full-width forms folded, upper
+    case, without spaces or separators, a trailing 次 dropped: "g 1234次" → "G1234".
+    Every way in (forms, imports, declarations, case trips) stores it so, or a case's
+    trip would not find the passengers who typed it another way."""
+    text = str(raw or "")
+    # Twice: taking out a space or changing the case can leave characters that compose.
+    for _round in range(2):
+        text = _SEPARATORS.sub("", unicodedata.normalize("NFKC", text)).upper()
+    return text.rstrip("次")

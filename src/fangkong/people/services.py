@@ -23,7 +23,7 @@ from fangkong.orgunits.models import OrgUnit
 from fangkong.people import divisions, risk, tallies
 from fangkong.people.idnumbers import IdType, clean_id_number, parse_resident_id
 from fangkong.people.models import Household, Person, Sex, Source, TravelRecord
-from fangkong.people.normalize import address_key, clean_text
+from fangkong.people.normalize import address_key, clean_text, transport_number
 from fangkong.people.phones import normalize_mobile
 
 # Fields a staff member edits; personal numbers are audited as "changed", never by value.
@@ -347,7 +347,7 @@ def travel_add(
     """Record a journey; the same journey recorded again returns the first record."""
     require(actor, Perm.MANAGE_PEOPLE, person.org_path)
     code, name = resolve_origin(origin)
-    transport_no = clean_text(transport_no).upper().replace(" ", "")
+    transport_no = transport_number(clean_text(transport_no))
     existing = TravelRecord.objects.filter(
         person=person, origin_code=code, arrived_on=arrived_on, transport_no=transport_no
     ).first()

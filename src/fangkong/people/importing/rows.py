@@ -19,7 +19,7 @@ from fangkong.people import divisions
 from fangkong.people.dates import parse_date_cell
 from fangkong.people.idnumbers import IdType, clean_id_number, parse_resident_id
 from fangkong.people.importing.mapping import label
-from fangkong.people.normalize import address_key, clean_text
+from fangkong.people.normalize import address_key, clean_text, transport_number
 from fangkong.people.phones import normalize_mobile
 from fangkong.people.services import id_key, join_tags, phone_key, split_tags
 
@@ -209,7 +209,7 @@ def _journey(
         departed,
         arrived,
         transport,
-        clean_text(cells.get("transport_no")).upper().replace(" ", "")[:20],
+        transport_number(clean_text(cells.get("transport_no")))[:20],
         clean_text(cells.get("seat")).upper()[:12],
         clean_text(cells.get("plate")).upper().replace(" ", "")[:16],
         clean_text(cells.get("purpose"))[:100],
