@@ -146,6 +146,10 @@ class Passage(ScopedModel):
         indexes = [
             models.Index(fields=["org_path", "passed_at"]),
             models.Index(fields=["checkpoint", "passed_at"]),
+            # Same-trip matching by plate (cases.trips); pedestrians have no plate.
+            models.Index(
+                fields=["plate", "passed_at"], name="passage_plate", condition=~Q(plate="")
+            ),
         ]
         constraints = [
             # The client id first: a batch's look-up goes by the client ids alone, which no
@@ -188,9 +192,15 @@ class Handoff(ScopedModel):
         related_name="+",
     )  # fmt: skip
     key = models.CharField(max_length=64)
-    # Where the traveller was first seen.
+    # Where the traveller was first seen; none when an assistance letter from another
+    # locality sent them (cases.AssistanceLetter.handoff).
     checkpoint = models.ForeignKey(
-        Checkpoint, verbose_name=_("checkpoint"), on_delete=models.PROTECT, related_name="+"
+        Checkpoint,
+        verbose_name=_("checkpoint"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
     )
     full_name = models.CharField(_("name"), max_length=50)
     origin_name = models.CharField(_("coming from"), max_length=100)

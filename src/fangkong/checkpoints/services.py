@@ -5,7 +5,8 @@ Passages are registered by ``registration.register``.
 
 from __future__ import annotations
 
-from datetime import time
+from dataclasses import dataclass
+from datetime import date, time
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -29,6 +30,7 @@ from fangkong.core.scoping import has_perm_at
 from fangkong.orgunits.models import Level, OrgUnit
 from fangkong.people import services as people
 from fangkong.people.models import Person, Source, Transport
+from fangkong.people.services import id_key
 
 CHECKPOINT_FIELDS = ("name", "kind", "directions", "opens_at", "closes_at", "lead", "active")
 
@@ -137,6 +139,49 @@ def _lock_open(actor: User, handoff: Handoff) -> Handoff:
     return handoff
 
 
+@dataclass(frozen=True)
+class Arrival:
+    """Who a hand-off is for and where they came from: its first traveller at a checkpoint,
+    or the assistance letter that opened it (cases.services_letters.letter_arrival)."""
+
+    full_name: str
+    id_type: str
+    id_number: str
+    phone: str
+    origin: str
+    arrived_on: date
+    plate: str = ""
+    source: str = Source.CHECKPOINT
+
+    @property
+    def id_key(self) -> str | None:
+        return id_key(self.id_type, self.id_number)
+
+
+def _arrival(handoff: Handoff) -> Arrival:
+    first = handoff.travellers.select_related("passage").order_by("passage__passed_at").first()
+    if first is not None:
+        passage = first.passage
+        return Arrival(
+            full_name=first.full_name, id_type=first.id_type, id_number=first.id_number,
+            phone=first.phone, origin=passage.origin_code or passage.origin_name,
+            arrived_on=timezone.localtime(passage.passed_at).date(), plate=passage.plate,
+        )  # fmt: skip
+    from fangkong.cases.services_letters import letter_arrival  # cases builds on checkpoints
+
+    arrival = letter_arrival(handoff) if handoff.checkpoint_id is None else None
+    if arrival is None:
+        raise ValidationError(_("This hand-off has no traveller."))
+    return arrival
+
+
+def _letters_answered(actor: User, handoff: Handoff) -> None:
+    """A received assistance letter behind the hand-off takes the visit's outcome."""
+    from fangkong.cases.services_letters import letter_state_after_visit
+
+    letter_state_after_visit(actor=actor, handoff=handoff)
+
+
 @transaction.atomic
 def handoff_confirm(
     *,
@@ -149,16 +194,14 @@ def handoff_confirm(
 ) -> Handoff:
     """A visit found the traveller: they join the registry (found by their document, or
     created) in a household at ``address`` of ``unit``, with the journey through the
-    checkpoint, and the hand-off closes."""
+    checkpoint (or from the locality whose letter sent them), and the hand-off closes."""
     handoff = _lock_open(actor, handoff)
     if not unit.path.startswith(handoff_community(handoff).path):
         raise ValidationError({"unit": _("Pick a grid of the community the hand-off is for.")})
-    first = handoff.travellers.select_related("passage").order_by("passage__passed_at").first()
-    if first is None:
-        raise ValidationError(_("This hand-off has no traveller."))
+    arrival = _arrival(handoff)
     household, _created = people.household_get_or_create(actor=actor, unit=unit, address=address)
-    if person is None and first.id_key:
-        person = Person.objects.filter(id_key=first.id_key).first()
+    if person is None and arrival.id_key:
+        person = Person.objects.filter(id_key=arrival.id_key).first()
     if person is not None and not has_perm_at(actor, Perm.MANAGE_PEOPLE, person.org_path):
         raise ValidationError(
             _("This person is registered in another unit (%(unit)s); ask the level above to "
@@ -166,21 +209,17 @@ def handoff_confirm(
         )  # fmt: skip
     if person is None:
         person = people.person_create(
-            actor=actor, full_name=first.full_name, unit=unit, household=household,
-            id_type=first.id_type, id_number=first.id_number, phone=first.phone,
-            relation=relation, source=Source.CHECKPOINT,
+            actor=actor, full_name=arrival.full_name, unit=unit, household=household,
+            id_type=arrival.id_type, id_number=arrival.id_number, phone=arrival.phone,
+            relation=relation, source=arrival.source,
         )  # fmt: skip
     elif person.household_id != household.pk or person.unit_id != unit.pk:
         person = people.person_update(actor=actor, person=person, unit=unit, household=household)
-    passage = first.passage
-    journey = {
-        "origin": passage.origin_code or passage.origin_name,
-        "arrived_on": timezone.localtime(passage.passed_at).date(),
-        "transport": Transport.CAR if passage.plate else Transport.OTHER,
-        "plate": passage.plate,
-        "purpose": "",
-    }
-    people.travel_add(actor=actor, person=person, source=Source.CHECKPOINT, **journey)
+    people.travel_add(
+        actor=actor, person=person, source=arrival.source, origin=arrival.origin,
+        arrived_on=arrival.arrived_on, plate=arrival.plate,
+        transport=Transport.CAR if arrival.plate else Transport.OTHER,
+    )  # fmt: skip
     handoff.state = HandoffState.CONFIRMED
     handoff.person = person
     handoff.closed_at = timezone.now()
@@ -191,6 +230,7 @@ def handoff_confirm(
         actor=actor, action=audit.Action.UPDATE, target=handoff,
         changes={"state": HandoffState.CONFIRMED, "person": person.pk},
     )  # fmt: skip
+    _letters_answered(actor, handoff)
     return handoff
 
 
@@ -212,6 +252,7 @@ def handoff_close(*, actor: User, handoff: Handoff, state: str, reason: str) -> 
         actor=actor, action=audit.Action.UPDATE, target=handoff,
         changes={"state": state, "reason": handoff.reason},
     )  # fmt: skip
+    _letters_answered(actor, handoff)
     return handoff
 
 
