@@ -58,7 +58,7 @@ def main() -> int:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         for lang in args.languages.split(","):
             locale = BROWSER_LOCALES[lang]
-            cookie = [{"name": "django_language", "value": lang, "url": args.base}]
+            cookie = [{"name": "fangkong_language", "value": lang, "url": args.base}]
             phone = browser.new_context(viewport=_size("phone"), locale=locale)
             phone.add_cookies(cookie)
             page = phone.new_page()

@@ -11,6 +11,7 @@ from ninja.security import django_auth
 
 from fangkong.accounts.api import router as accounts_router
 from fangkong.accounts.tokens import TokenAuth
+from fangkong.cases.api import router as cases_router
 from fangkong.checkpoints.api import router as checkpoints_router
 from fangkong.orgunits.api import router as orgunits_router
 from fangkong.people.api import router as people_router
@@ -26,6 +27,7 @@ api.add_router("/units", orgunits_router)
 api.add_router("/accounts", accounts_router)
 api.add_router("/people", people_router)
 api.add_router("/checkpoints", checkpoints_router)
+api.add_router("/cases", cases_router)
 
 
 def _exempt(patterns: list[Any]) -> None:

@@ -133,6 +133,8 @@ if not (DEBUG or DEMO or env_bool("FANGKONG_TESTING", False)):
 ALLOWED_HOSTS = env_list("FANGKONG_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("FANGKONG_CSRF_TRUSTED_ORIGINS", [])
 FANGKONG_CLIENT_IP_HEADER = env_str("FANGKONG_CLIENT_IP_HEADER", "")
+# The hotline the public pages give (12320: the national health hotline).
+FANGKONG_HOTLINE = env_str("FANGKONG_HOTLINE", "12320")
 
 DATABASES = {
     "default": database_from_url(
@@ -160,6 +162,7 @@ INSTALLED_APPS = [
     "fangkong.screening",
     "fangkong.checkpoints",
     "fangkong.observation",
+    "fangkong.cases",
 ]
 
 MIDDLEWARE = [

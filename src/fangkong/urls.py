@@ -14,5 +14,7 @@ urlpatterns = [
     path("d/", include("fangkong.screening.urls_public")),
     path("checkpoints/", include("fangkong.checkpoints.urls")),
     path("observation/", include("fangkong.observation.urls")),
+    path("cases/", include("fangkong.cases.urls")),
+    path("trip-check/", include("fangkong.cases.urls_public")),
     path("api/", api_urls()),
 ]

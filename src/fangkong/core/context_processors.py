@@ -66,6 +66,7 @@ SECTIONS = (
         Perm.VIEW_PEOPLE,
         ("observation:",),
     ),
+    Section("cases", "cases:list", _("Cases"), "shield", Perm.VIEW_PEOPLE, ("cases:",)),
     Section("people", "people:list", _("Persons"), "person", Perm.VIEW_PEOPLE, ("people:",)),
     Section(
         "declarations",

@@ -33,6 +33,7 @@ from django.db.models.fields import NOT_PROVIDED
 
 from fangkong.accounts import audit
 from fangkong.accounts.models import Assignment, AuditEntry, User
+from fangkong.cases.demo import load_cases
 from fangkong.checkpoints.demo import load_checkpoints
 from fangkong.core import stamps
 from fangkong.core.paths import child_path, segment
@@ -628,6 +629,7 @@ def load_demo(
     visits = load_screening(district, seed=spec.seed)
     passages = load_checkpoints(district, seed=spec.seed)
     observations = load_observation(district, seed=spec.seed)
+    contacts = load_cases(district, seed=spec.seed)
     timings["registry"] = time.perf_counter() - mark
     audit.record(
         actor=None,
@@ -642,6 +644,7 @@ def load_demo(
             "visits": visits,
             "passages": passages,
             "observations": observations,
+            "contacts": contacts,
         },
         note=DEMO_NOTE,
     )

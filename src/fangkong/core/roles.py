@@ -35,6 +35,8 @@ class Perm(StrEnum):
     MANAGE_OBSERVATION = "fangkong.manage_observation"
     RECORD_FOLLOWUPS = "fangkong.record_followups"
     MANAGE_SITES = "fangkong.manage_sites"
+    DIAGNOSE_CASES = "fangkong.diagnose_cases"
+    MANAGE_CASES = "fangkong.manage_cases"
 
 
 class Role(models.TextChoices):
@@ -84,6 +86,8 @@ ROLE_PERMS: dict[Role, frozenset[Perm]] = {
         Perm.MANAGE_OBSERVATION,
         Perm.RECORD_FOLLOWUPS,
         Perm.MANAGE_SITES,
+        Perm.DIAGNOSE_CASES,
+        Perm.MANAGE_CASES,
     },
     Role.EPIDEMIOLOGIST: _EVERYONE
     | {
@@ -96,6 +100,8 @@ ROLE_PERMS: dict[Role, frozenset[Perm]] = {
         Perm.RECORD_REFERRALS,
         Perm.RECEIVE_ALERTS,
         Perm.MANAGE_OBSERVATION,
+        Perm.DIAGNOSE_CASES,
+        Perm.MANAGE_CASES,
     },
     Role.UNIT_OFFICER: _EVERYONE
     | {
@@ -130,7 +136,13 @@ ROLE_PERMS: dict[Role, frozenset[Perm]] = {
     Role.CHECKPOINT: _EVERYONE
     | {Perm.RECORD_PASSAGES, Perm.VIEW_PASSAGES, Perm.RECORD_REFERRALS, Perm.RECEIVE_ALERTS},
     Role.CLINICIAN: _EVERYONE
-    | {Perm.REVEAL_PERSONAL, Perm.VIEW_PEOPLE, Perm.RECORD_REFERRALS, Perm.RECORD_FOLLOWUPS},
+    | {
+        Perm.REVEAL_PERSONAL,
+        Perm.VIEW_PEOPLE,
+        Perm.RECORD_REFERRALS,
+        Perm.RECORD_FOLLOWUPS,
+        Perm.DIAGNOSE_CASES,
+    },
     Role.LOGISTICS: _EVERYONE,
     Role.VIEWER: _EVERYONE,
 }

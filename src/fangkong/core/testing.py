@@ -115,7 +115,7 @@ class Endpoint:
     data: Callable[[World], dict[str, Any]] | None = None
 
 
-MATRIX_APPS = ("people", "screening", "checkpoints", "observation")
+MATRIX_APPS = ("people", "screening", "checkpoints", "observation", "cases")
 
 
 def app_matrix_rows() -> tuple[list[Endpoint], set[str]]:

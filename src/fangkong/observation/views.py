@@ -91,8 +91,11 @@ def _source(request: AuthedRequest, person: Person) -> tuple[dict[str, Any], dic
             if handoff.risk_status == RiskStatus.CENTRALIZED
             else Kind.HOME,
         }
+        where = handoff.checkpoint.name if handoff.checkpoint else _("assistance letter")
         label = _("Hand-off from %(checkpoint)s, %(origin)s") % {
-            "checkpoint": handoff.checkpoint.name, "origin": handoff.origin_name}  # fmt: skip
+            "checkpoint": where,
+            "origin": handoff.origin_name,
+        }
         return {"handoff": handoff}, initial, label
     if visit_id and str(visit_id).isdigit():
         member = get_object_or_404(

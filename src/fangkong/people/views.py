@@ -194,6 +194,8 @@ def person_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             "observation": person.observations.filter(state__in=OPEN_STATES).first(),
             "may_observe": has_perm_at(request.user, Perm.MANAGE_OBSERVATION, person.org_path),
             "observe_from": observation_views.start_query(person),
+            "may_report": has_perm_at(request.user, Perm.DIAGNOSE_CASES, person.org_path),
+            "case": person.cases.exclude(classification="excluded").first(),
         },
     )
 

@@ -1,0 +1,64 @@
+"""Scoped reads for cases: lists, the late reports, chains' labels, hospitals, events."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+
+from fangkong.cases import chains
+from fangkong.cases.models import Case, Classification, Contact, ExposureEvent, Hospital
+from fangkong.core.roles import Perm
+from fangkong.people.models import Person
+
+ACTIVE = [Classification.SUSPECTED, Classification.CLINICAL, Classification.CONFIRMED,
+          Classification.ASYMPTOMATIC]  # fmt: skip
+
+
+def case_list(*, actor: Any, classification: str = "", query: str = "") -> QuerySet[Case]:
+    rows = Case.objects.visible_to(actor, Perm.VIEW_PEOPLE).select_related("person", "hospital")
+    if classification in Classification.values:
+        rows = rows.filter(classification=classification)
+    elif classification == "active":
+        rows = rows.filter(classification__in=ACTIVE)
+    if query:
+        rows = rows.filter(person__full_name__icontains=query) | rows.filter(number=query)
+    return rows
+
+
+def contact_list(*, actor: Any) -> QuerySet[Contact]:
+    return Contact.objects.visible_to(actor, Perm.VIEW_PEOPLE).select_related(
+        "person", "case", "source"
+    )
+
+
+def hospital_list(*, actor: Any) -> QuerySet[Hospital]:
+    return Hospital.objects.visible_to(actor, Perm.VIEW_UNITS).order_by("org_path", "name")
+
+
+def event_list(*, actor: Any) -> QuerySet[ExposureEvent]:
+    return ExposureEvent.objects.visible_to(actor, Perm.VIEW_PEOPLE)
+
+
+def chain_labels(*, actor: Any, root: chains.Node) -> tuple[dict[int, str], dict[int, str]]:
+    """Names of the persons in a chain that the actor may see, and case numbers by person;
+    a person outside the actor's scope stays a dot in the drawing."""
+    ids: list[int] = []
+
+    def collect(node: chains.Node) -> None:
+        ids.append(node.person_id)
+        for child in node.children:
+            collect(child)
+
+    collect(root)
+    names = dict(
+        Person.objects.visible_to(actor, Perm.VIEW_PEOPLE)
+        .filter(pk__in=ids)
+        .values_list("pk", "full_name")
+    )
+    cases = dict(
+        Case.objects.filter(person_id__in=ids)
+        .exclude(classification=Classification.EXCLUDED)
+        .values_list("person_id", "number")
+    )
+    return names, cases
