@@ -89,6 +89,10 @@ def database_from_url(url: str) -> dict[str, object]:
                 "max_size": env_int("FANGKONG_DB_POOL_SIZE", 8, minimum=1),
                 "timeout": 10,
             }
+        # JIT compilation costs ~10 ms and pays only on long analytic queries; the planner
+        # switched it on for the chain walk on a large table, 12 ms instead of 1 ms
+        # (docs/performance.md, cases_bench). A URL's own ?options=... replaces this.
+        options["options"] = "-c jit=off"
         options.update(query)
         return {
             "ENGINE": "django.db.backends.postgresql",

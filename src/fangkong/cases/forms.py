@@ -22,7 +22,7 @@ from fangkong.cases.models import (
 from fangkong.cases.models import Setting as ContactSetting
 from fangkong.cases.rules import FIRST
 from fangkong.core.roles import Perm
-from fangkong.observation.forms import _room_field
+from fangkong.observation.forms import PlaceForm
 from fangkong.observation.models import Kind
 from fangkong.orgunits.widgets import UnitField, limit_units
 from fangkong.people.idnumbers import IdType
@@ -151,25 +151,13 @@ class EventForm(forms.Form):
         limit_units(self.fields["unit"], actor, Perm.MANAGE_CASES)
 
 
-class ObserveForm(forms.Form):
-    kind = forms.ChoiceField(
-        label=_("Where"), choices=Kind.choices, initial=Kind.CENTRALIZED,
-        widget=forms.RadioSelect,
-    )  # fmt: skip
+class ObserveForm(PlaceForm):
     lead = forms.CharField(label=_("Lead of the team"), max_length=50)
     lead_phone = forms.CharField(label=_("Lead's phone"), max_length=20, required=False)
 
-    def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {}).setdefault("kind", Kind.CENTRALIZED)
         super().__init__(*args, **kwargs)
-        self.fields["room"] = _room_field(actor)
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        if data.get("kind") == Kind.CENTRALIZED and not data.get("room"):
-            self.add_error("room", _("Choose a room for centralized observation."))
-        if data.get("kind") == Kind.HOME:
-            data["room"] = None
-        return data
 
 
 class LetterForm(forms.Form):

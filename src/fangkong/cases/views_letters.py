@@ -13,12 +13,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from fangkong.accounts import audit
 from fangkong.cases import letters_pdf
 from fangkong.cases import services_letters as letters
 from fangkong.cases.forms_letters import LetterReceiveForm, LetterResultForm
 from fangkong.cases.models import AssistanceLetter, Direction
 from fangkong.cases.services import PersonIn
+from fangkong.core.exports import pdf_response
 from fangkong.core.forms import errors_to
 from fangkong.core.roles import Perm
 from fangkong.core.scoping import has_perm_at
@@ -157,11 +157,7 @@ def letter_pdf(request: AuthedRequest, pk: int) -> HttpResponse:
         request.user, Perm.REVEAL_PERSONAL, letter.org_path
     ):
         raise PermissionDenied
-    pdf = letters_pdf.letter_pdf(letter)
-    audit.record(
-        actor=request.user, action=audit.Action.EXPORT, target=letter,
-        changes={"letter": letter.number},
+    return pdf_response(
+        request, letters_pdf.letter_pdf(letter), target=letter,
+        filename=f"letter-{letter.pk}.pdf", letter=letter.number,
     )  # fmt: skip
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="letter-{letter.number}.pdf"'
-    return response

@@ -50,7 +50,7 @@ def _room_field(actor: Any, required: bool = False) -> RoomChoiceField:
     )
 
 
-class _PlaceForm(forms.Form):
+class PlaceForm(forms.Form):
     kind = forms.ChoiceField(label=_("Where"), choices=Kind.choices, widget=forms.RadioSelect)
 
     def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
@@ -71,7 +71,7 @@ class _PlaceForm(forms.Form):
         return data
 
 
-class StartForm(_PlaceForm):
+class StartForm(PlaceForm):
     reason = forms.ChoiceField(label=_("Reason"), choices=Reason.choices)
     last_exposure = forms.DateField(
         label=_("Last exposure"),
@@ -150,7 +150,7 @@ class TeamForm(forms.Form):
         return team_of(self)
 
 
-class MoveForm(_PlaceForm):
+class MoveForm(PlaceForm):
     note = forms.CharField(label=_("Note"), max_length=150, required=False)
 
 

@@ -15,9 +15,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from fangkong.accounts import audit
 from fangkong.checkpoints.models import Handoff
 from fangkong.checkpoints.views import unit_scope_root
+from fangkong.core.exports import pdf_response
 from fangkong.core.forms import errors_to
 from fangkong.core.roles import Perm
 from fangkong.core.scoping import has_perm_at
@@ -296,14 +296,10 @@ def release_notice(request: AuthedRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     if observation.state != State.RELEASED or not observation.notice_number:
         raise PermissionDenied
-    pdf = notice.notice_pdf(observation)
-    audit.record(
-        actor=request.user, action=audit.Action.EXPORT, target=observation,
-        changes={"notice": observation.notice_number},
+    return pdf_response(
+        request, notice.notice_pdf(observation), target=observation,
+        filename=f"notice-{observation.notice_number}.pdf", notice=observation.notice_number,
     )  # fmt: skip
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="notice-{observation.notice_number}.pdf"'
-    return response
 
 
 def observation_figures(request: AuthedRequest, unit: int | None = None) -> HttpResponse:

@@ -230,3 +230,32 @@ def test_a_suspected_referral_becomes_a_case_without_retyping(world, login):
     assert response.status_code == 302, response.context["form"].errors
     made = o.person.cases.get()
     assert made.referral_id == referral.pk and made.classification == "suspected"
+
+
+def test_the_contact_page_starts_the_observation_or_drafts_the_letter(world, login):
+    from fangkong.observation.tests.helpers import room, site
+
+    made = case(world)
+    here, gone = contact(world, made, "本地"), contact(world, made, "外地", gone_to="湖北省孝感市")
+    hotel = site(world, rooms="301")
+    client = login(world.a.epidemiologist)
+    page = client.post(reverse("cases:contact", args=[here.pk]), {
+        "action": "observe", "observe-kind": "centralized", "observe-lead": "王主任",
+        "observe-room": room(hotel, "301").pk,
+    })  # fmt: skip
+    here.refresh_from_db()
+    assert page.status_code == 302 and here.state == "observed"
+    assert page.url == reverse("observation:detail", args=[here.observation_id])
+    page = client.post(reverse("cases:contact", args=[gone.pk]), {
+        "action": "letter", "letter-region": "湖北省孝感市",
+        "letter-authority": "孝感市新冠肺炎疫情防控指挥部",
+    })  # fmt: skip
+    gone.refresh_from_db()
+    assert page.status_code == 302 and gone.state == "left"
+    # A grid worker sees the contact but cannot act for the CDC.
+    assert (
+        login(world.a.grid_worker_local)
+        .post(reverse("cases:contact", args=[gone.pk]), {"action": "letter"})
+        .status_code
+        == 403
+    )
