@@ -163,6 +163,8 @@ def expected_allowed(endpoint: Endpoint, user: User, w: World) -> bool:
     path = endpoint.target(w) if endpoint.target else None
     if endpoint.perm is not None and not holds(user, endpoint.perm, path):
         return False
+    if endpoint.also is not None and not holds(user, endpoint.also, path):
+        return False
     if endpoint.manage_target_user:
         return may_manage_grid_worker(user, w)
     return True

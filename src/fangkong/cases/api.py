@@ -16,7 +16,7 @@ from ninja.errors import HttpError
 
 from fangkong.accounts.models import User
 from fangkong.cases import chains, selectors, services, services_letters
-from fangkong.cases.models import Case, Hospital
+from fangkong.cases.models import Case
 from fangkong.cases.schemas import (
     CaseIn,
     CaseOut,
@@ -64,7 +64,9 @@ def report_case(request: HttpRequest, data: CaseIn):  # type: ignore[no-untyped-
         Person.objects.visible_to(request.user, Perm.VIEW_PEOPLE), pk=data.person
     )
     hospital = (
-        get_object_or_404(Hospital.objects.all(), pk=data.hospital) if data.hospital else None
+        get_object_or_404(selectors.hospital_list(actor=request.user), pk=data.hospital)
+        if data.hospital
+        else None
     )
     values = data.dict(exclude={"person", "hospital"})
     try:
@@ -87,7 +89,11 @@ def _one(request: HttpRequest, case: Case, item: ContactIn) -> ContactOut:
     assert isinstance(actor, User)  # the API let in authenticated users only
     unit = None
     if item.unit:
-        unit = OrgUnit.objects.filter(code=item.unit.strip()).first()
+        unit = (
+            OrgUnit.objects.visible_to(actor, Perm.MANAGE_PEOPLE)
+            .filter(code=item.unit.strip())
+            .first()
+        )
         if unit is None:
             raise ValidationError(
                 {"unit": _("No unit has the code %(code)s.") % {"code": item.unit}}
@@ -151,7 +157,9 @@ def add_contacts(request: HttpRequest, case_id: int, batch: ContactsIn):  # type
 
 def _node(node: chains.Node, names: dict[int, str], cases: dict[int, str]) -> dict[str, Any]:
     return {
-        "person": node.person_id, "depth": node.depth, "name": names.get(node.person_id, ""),
+        # A person outside the caller's scope stays a dot: no id, no name.
+        "person": node.person_id if node.person_id in names else None,
+        "depth": node.depth, "name": names.get(node.person_id, ""),
         "case": cases.get(node.person_id),
         "children": [_node(child, names, cases) for child in node.children],
     }  # fmt: skip

@@ -135,7 +135,7 @@ class ContactForm(forms.Form):
 
         events = self.fields["event"]
         assert isinstance(events, forms.ModelChoiceField)
-        events.queryset = event_list(actor=actor).order_by("-starts_on")[:50]
+        events.queryset = event_list(actor=actor).order_by("-starts_on")
 
 
 class EventForm(forms.Form):

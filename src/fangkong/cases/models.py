@@ -109,6 +109,13 @@ class Case(ScopedModel):
         verbose_name_plural = _("cases")
         ordering = ["-reported_at", "-id"]
         indexes = [models.Index(fields=["org_path", "classification"])]
+        constraints = [
+            # One case record per person, unless an earlier one was excluded.
+            models.UniqueConstraint(
+                fields=["person"], condition=~Q(classification="excluded"),
+                name="case_one_per_person",
+            )
+        ]  # fmt: skip
 
     def __str__(self) -> str:
         return self.number
@@ -287,6 +294,11 @@ class Trip(ScopedModel):
         verbose_name_plural = _("trips")
         ordering = ["day", "id"]
         indexes = [models.Index(fields=["number", "day"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "transport", "number", "plate", "day"], name="trip_once_per_case"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.number or self.plate} {self.day:%Y-%m-%d}"

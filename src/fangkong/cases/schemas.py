@@ -90,7 +90,7 @@ class ContactsOut(Schema):
 
 
 class ChainNodeOut(Schema):
-    person: int
+    person: int | None
     depth: int
     name: str
     case: str | None

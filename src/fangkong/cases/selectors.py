@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from fangkong.cases import chains
 from fangkong.cases.models import Case, Classification, Contact, ExposureEvent, Hospital
 from fangkong.core.roles import Perm
+from fangkong.core.scoping import paths_q, scope_roots
 from fangkong.people.models import Person
+from fangkong.people.risk import prefixes
 
 ACTIVE = [Classification.SUSPECTED, Classification.CLINICAL, Classification.CONFIRMED,
           Classification.ASYMPTOMATIC]  # fmt: skip
@@ -33,7 +35,17 @@ def contact_list(*, actor: Any) -> QuerySet[Contact]:
 
 
 def hospital_list(*, actor: Any) -> QuerySet[Hospital]:
-    return Hospital.objects.visible_to(actor, Perm.VIEW_UNITS).order_by("org_path", "name")
+    """Hospitals run in the actor's subtree, and those run by a unit above it (the
+    district's designated hospital treats the communities' cases)."""
+    roots = scope_roots(actor, Perm.VIEW_UNITS)
+    if roots is None:
+        return Hospital.objects.order_by("org_path", "name")
+    if not roots:
+        return Hospital.objects.none()
+    above = {p for root in roots for p in prefixes(root)}
+    return Hospital.objects.filter(paths_q("org_path", roots) | Q(org_path__in=above)).order_by(
+        "org_path", "name"
+    )
 
 
 def event_list(*, actor: Any) -> QuerySet[ExposureEvent]:
@@ -57,7 +69,8 @@ def chain_labels(*, actor: Any, root: chains.Node) -> tuple[dict[int, str], dict
         .values_list("pk", "full_name")
     )
     cases = dict(
-        Case.objects.filter(person_id__in=ids)
+        Case.objects.visible_to(actor, Perm.VIEW_PEOPLE)
+        .filter(person_id__in=ids)
         .exclude(classification=Classification.EXCLUDED)
         .values_list("person_id", "number")
     )

@@ -92,6 +92,17 @@ def is_late(case: Case) -> bool:
     return rules.report_late(case.diagnosed_at, case.reported_at, policy_for(case).report_hours)
 
 
+def _aware(moment: datetime) -> datetime:
+    return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
+
+
+def _check_hospital(actor: User, hospital: Hospital | None) -> None:
+    from fangkong.cases.selectors import hospital_list
+
+    if hospital is not None and not hospital_list(actor=actor).filter(pk=hospital.pk).exists():
+        raise ValidationError({"hospital": _("No hospital with this id serves your area.")})
+
+
 def _log(case: Case, before: str, after: str, reason: str, actor: User) -> None:
     ClassificationChange.objects.create(
         case=case, before=before, after=after, reason=reason, by=actor, org_path=case.org_path
@@ -126,7 +137,9 @@ def case_report(
         )  # fmt: skip
     _require(actor, perm, person.org_path)
     now = timezone.now()
-    reported_at = reported_at or now
+    # A time without a zone is the district's wall-clock time.
+    diagnosed_at = _aware(diagnosed_at)
+    reported_at = _aware(reported_at) if reported_at else now
     if diagnosed_at > now or reported_at < diagnosed_at:
         raise ValidationError(
             {"diagnosed_at": _("The diagnosis must be in the past and before the report.")}
@@ -137,8 +150,13 @@ def case_report(
         raise ValidationError({"onset_date": _("An asymptomatic infection has no onset date.")})
     if not reporting_institution.strip():
         raise ValidationError({"reporting_institution": _("Name the reporting institution.")})
-    if referral is not None and referral.outcome != ReferralOutcome.SUSPECTED:
+    if referral is not None and (
+        referral.outcome != ReferralOutcome.SUSPECTED
+        or referral.observation.person_id != person.pk
+        or Case.objects.filter(referral=referral).exists()
+    ):
         raise ValidationError(_("This referral did not end in a suspected case."))
+    _check_hospital(actor, hospital)
     if Case.objects.filter(person=person).exclude(classification=Classification.EXCLUDED).exists():
         raise ValidationError(_("%(name)s already has a case record.") % {"name": person})
     district = district_of(person.unit)
@@ -151,7 +169,11 @@ def case_report(
         referral=referral, note=note.strip(), created_by=actor,
     )  # fmt: skip
     case.full_clean(exclude=["referral", "hospital", "person"])
-    case.save()
+    try:
+        with transaction.atomic():
+            case.save()
+    except IntegrityError:  # the same person reported twice at the same moment
+        raise ValidationError(_("%(name)s already has a case record.") % {"name": person}) from None
     _log(case, "", classification, _("First report"), actor)
     if hospital is not None:
         _admit(case, hospital, diagnosed_at)
@@ -211,6 +233,7 @@ def case_treatment(
         changes["severity"] = [case.severity, severity]
         case.severity = severity
     if hospital is not None and hospital.pk != case.hospital_id:
+        _check_hospital(actor, hospital)
         Admission.objects.filter(case=case, discharged_at__isnull=True).update(discharged_at=now)
         _admit(case, hospital, now)
         changes["hospital"] = [case.hospital_id, hospital.pk]
@@ -264,12 +287,13 @@ def find_or_create(actor: User, who: PersonIn, fallback: OrgUnit) -> Person:
         key = people.phone_key(who.phone.strip())
         found = Person.objects.current().filter(phone_key=key, full_name=who.full_name).first()
     if found is not None:
+        found = found.merged_into or found
         if not has_perm_at(actor, Perm.VIEW_PEOPLE, found.org_path):
             raise ValidationError(
                 {"id_number": _("This person is registered outside your area; ask the level "
                                 "above to add the contact.")}
             )  # fmt: skip
-        return found.merged_into or found
+        return found
     return people.person_create(
         actor=actor, full_name=who.full_name, unit=who.unit or fallback, id_type=who.id_type,
         id_number=who.id_number, phone=who.phone, address=who.address,
@@ -317,6 +341,8 @@ def contact_add(
         span = window(case)
         if not span.covers(last_contact):
             raise ValidationError({"last_contact": span.rule})
+    if event is not None and not has_perm_at(actor, Perm.VIEW_PEOPLE, event.org_path):
+        raise ValidationError({"event": _("No cluster with this id is in your area.")})
     person = who if isinstance(who, Person) else find_or_create(actor, who, case.person.unit)
     source = via.person if via is not None else case.person
     if person.pk == source.pk:
@@ -355,6 +381,9 @@ def contact_observe(
     _require(actor, Perm.MANAGE_CASES, contact.org_path)
     if contact.observation_id is not None:
         raise ValidationError(_("This contact is already under observation."))
+    if contact.state != Tracing.FOUND:
+        raise ValidationError(_("This contact is traced elsewhere now (%(state)s).") % {
+            "state": Tracing(contact.state).label})  # fmt: skip
     reason = "close_contact" if contact.level == Level.CLOSE else "secondary_contact"
     observation = observation_services.observation_start(
         actor=actor, person=contact.person, kind=kind, reason=reason,

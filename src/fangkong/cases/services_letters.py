@@ -80,7 +80,7 @@ def letter_draft(*, actor: User, contact: Contact, authority: str, region: str) 
         )
     district = district_of(contact.case.person.unit)
     letter = AssistanceLetter.objects.create(
-        direction=Direction.OUT, number=next_number("letter", district, timezone.now().year),
+        direction=Direction.OUT, number=next_number("letter", district, timezone.localdate().year),
         unit=district, org_path=contact.org_path, authority=authority[:100], region=region[:100],
         contact=contact, person=contact.person, exposure=exposure_text(contact),
         created_by=actor,
@@ -170,7 +170,11 @@ def letter_result(*, actor: User, letter: AssistanceLetter, result: str) -> Assi
     letter.result_at = timezone.now()
     letter.save(update_fields=["state", "result", "result_at"])
     if letter.contact_id is not None:
-        Contact.objects.filter(pk=letter.contact_id).update(state=Tracing.TRACED)
+        # Only a contact still waiting on this letter: one put under observation here since
+        # keeps that state.
+        Contact.objects.filter(pk=letter.contact_id, state=Tracing.LEFT).update(
+            state=Tracing.TRACED
+        )
     audit.record(
         actor=actor, action=audit.Action.UPDATE, target=letter,
         changes={"state": [before, LetterState.RESULT]}, note=result[:200],
@@ -309,13 +313,19 @@ def letter_receive(
         actor, unit, key, full_name=values["full_name"], origin_name=values["region"],
         address=clean_text(address or who.address)[:200],
     )  # fmt: skip
-    letter = AssistanceLetter.objects.create(
-        direction=Direction.IN, number=stored, unit=unit, org_path=unit.path,
-        authority=values["authority"], region=values["region"], exposure=values["exposure"],
-        state=LetterState.ACKNOWLEDGED, acknowledged_at=timezone.now(), due_at=handoff.due_at,
-        handoff=handoff, id_type=identity.id_type, id_number=identity.id_number,
-        phone=identity.phone, created_by=actor,
-    )  # fmt: skip
+    try:
+        with transaction.atomic():
+            letter = AssistanceLetter.objects.create(
+                direction=Direction.IN, number=stored, unit=unit, org_path=unit.path,
+                authority=values["authority"], region=values["region"],
+                exposure=values["exposure"], state=LetterState.ACKNOWLEDGED,
+                acknowledged_at=timezone.now(), due_at=handoff.due_at, handoff=handoff,
+                id_type=identity.id_type, id_number=identity.id_number, phone=identity.phone,
+                created_by=actor,
+            )  # fmt: skip
+    except IntegrityError:  # the same letter registered twice at the same moment
+        message = _("Letter %(number)s was already received.") % {"number": values["number"]}
+        raise ValidationError({"number": message}) from None
     audit.record(
         actor=actor, action=audit.Action.CREATE, target=letter,
         changes={"direction": Direction.IN, "region": letter.region, "handoff": handoff.pk},

@@ -27,7 +27,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -167,7 +167,11 @@ def trip_add(
     )
     if twin.exists():
         raise ValidationError(_("This trip is already recorded for the case."))
-    trip.save()
+    try:
+        with transaction.atomic():
+            trip.save()
+    except IntegrityError:  # the same trip sent twice at the same moment
+        raise ValidationError(_("This trip is already recorded for the case.")) from None
     audit.record(
         actor=actor, action=audit.Action.CREATE, target=trip,
         changes={"case": case.pk, "transport": transport, "number": number,

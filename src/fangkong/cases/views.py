@@ -27,6 +27,7 @@ from fangkong.cases.models import Case, Classification, Contact, Tracing
 from fangkong.core.forms import errors_to
 from fangkong.core.roles import Perm
 from fangkong.core.scoping import has_perm_at
+from fangkong.core.text import is_id
 from fangkong.core.types import AuthedRequest
 from fangkong.observation.models import Referral, ReferralOutcome
 from fangkong.observation.services import Member
@@ -66,7 +67,7 @@ def case_report(request: AuthedRequest, person: int) -> HttpResponse:
         raise PermissionDenied
     referral = None
     referral_id = request.GET.get("referral") or request.POST.get("referral")
-    if referral_id and str(referral_id).isdigit():
+    if referral_id and is_id(referral_id):
         referral = get_object_or_404(
             Referral.objects.visible_to(request.user, Perm.VIEW_PEOPLE),
             pk=referral_id, observation__person=found, outcome=ReferralOutcome.SUSPECTED,
@@ -138,8 +139,10 @@ def case_detail(request: AuthedRequest, pk: int) -> HttpResponse:
                 return redirect("cases:detail", case.pk)
     root = chains.tree(case.person_id)
     names, numbers = selectors.chain_labels(actor=user, root=root)
-    contacts = case.contacts.select_related("person", "observation", "via__person").order_by(
-        "level", "id"
+    contacts = (
+        case.contacts.visible_to(user, Perm.VIEW_PEOPLE)
+        .select_related("person", "observation", "via__person")
+        .order_by("level", "id")
     )
     return render(
         request,
@@ -259,7 +262,11 @@ def event_list(request: AuthedRequest) -> HttpResponse:
 def event_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     """A cluster: every case linked to the event, each with its chain."""
     event = get_object_or_404(selectors.event_list(actor=request.user), pk=pk)
-    contacts = list(Contact.objects.filter(event=event).select_related("case__person"))
+    contacts = list(
+        Contact.objects.visible_to(request.user, Perm.VIEW_PEOPLE)
+        .filter(event=event, case__in=selectors.case_list(actor=request.user))
+        .select_related("case__person")
+    )
     cases = {c.case for c in contacts}
     trees = []
     for case in sorted(cases, key=lambda c: c.number):

@@ -17,6 +17,7 @@ from fangkong.core.forms import errors_to
 from fangkong.core.middleware import current_ip
 from fangkong.core.roles import Perm
 from fangkong.core.scoping import has_perm_at
+from fangkong.core.text import is_id
 from fangkong.core.types import AuthedRequest
 
 
@@ -61,7 +62,7 @@ def _act(request: AuthedRequest, case: Case, action: str, form: TripForm) -> Htt
         messages.success(request, _("The trip was recorded."))
         return redirect("cases:trips", case.pk)
     trip_id = request.POST.get("trip", "")
-    if action not in ("publish", "unpublish", "contact") or not trip_id.isdigit():
+    if action not in ("publish", "unpublish", "contact") or not is_id(trip_id):
         return HttpResponseBadRequest()
     trip = get_object_or_404(case.trips.all(), pk=int(trip_id))
     if action == "contact":

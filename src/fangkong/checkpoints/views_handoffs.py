@@ -20,6 +20,7 @@ from fangkong.checkpoints.views import unit_scope_root
 from fangkong.core.forms import errors_to
 from fangkong.core.roles import Perm
 from fangkong.core.scoping import has_perm_at
+from fangkong.core.text import is_id
 from fangkong.core.types import AuthedRequest
 from fangkong.orgunits import selectors as unit_selectors
 
@@ -167,7 +168,7 @@ def alert_list(request: AuthedRequest) -> HttpResponse:
 @require_POST
 def alerts_seen(request: AuthedRequest) -> HttpResponse:
     _require_any(request, Perm.RECEIVE_ALERTS)
-    ids = [int(i) for i in request.POST.getlist("alert") if i.isdigit()]
+    ids = [int(i) for i in request.POST.getlist("alert") if is_id(i)]
     count = services.alerts_seen(
         actor=request.user, alerts=selectors.alerts_for(actor=request.user).filter(pk__in=ids)
     )

@@ -113,6 +113,7 @@ class Endpoint:
     superuser_only: bool = False
     api: bool = False
     data: Callable[[World], dict[str, Any]] | None = None
+    also: Perm | None = None  # a second permission needed at the target
 
 
 MATRIX_APPS = ("people", "screening", "checkpoints", "observation", "cases")

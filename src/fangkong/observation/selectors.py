@@ -78,6 +78,7 @@ def followups_counts(*, actor: Any, now: datetime | None = None) -> dict[str, in
 def referrals_open(*, actor: Any) -> QuerySet[Referral]:
     return (
         Referral.objects.visible_to(actor, Perm.RECORD_REFERRALS)
+        .visible_to(actor, Perm.VIEW_PEOPLE)
         .filter(closed_at__isnull=True)
         .select_related("observation__person", "observation__unit")
         .order_by("opened_at")

@@ -149,6 +149,10 @@ def _place(
         raise ValidationError({"site": _("Choose the isolation site.")})
     if room is not None and room.site_id != site.pk:
         raise ValidationError({"room": _("This room is not in the chosen site.")})
+    from fangkong.observation.selectors import sites_serving
+
+    if not sites_serving(actor).filter(pk=site.pk).exists():
+        raise ValidationError({"site": _("No isolation site with this id serves your area.")})
     if room is not None:
         room = _take_room(room)
     return site, room
@@ -329,6 +333,9 @@ def observation_move(
     ):
         raise ValidationError(_("Nothing changes."))
     before = str(observation.room or observation.site or observation.get_kind_display())
+    # Both rooms locked in one order, so that two moves the other way round cannot deadlock.
+    ids = sorted(i for i in (observation.room_id, room.pk if room else None) if i)
+    list(Room.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
     _free_room(observation)
     observation.site, observation.room = _place(actor, kind, site, room)
     observation.kind = kind
@@ -400,9 +407,10 @@ def followup_record(
 ) -> Recorded:
     """One slot's temperature and symptoms; a fever opens a referral the same moment."""
     now = now or timezone.now()
+    # The observation first, then its slot: release and cancel lock in that order too.
+    observation = _lock_open(actor, Perm.RECORD_FOLLOWUPS, followup.observation)
     followup = FollowUp.objects.select_for_update().get(pk=followup.pk)
     _require(actor, Perm.RECORD_FOLLOWUPS, followup.org_path)
-    observation = _lock_open(actor, Perm.RECORD_FOLLOWUPS, followup.observation)
     if followup.recorded_at is not None:
         raise ValidationError(_("This follow-up was already recorded."))
     if now < followup.opens_at - EARLY:
@@ -489,7 +497,10 @@ def referral_close(*, actor: User, referral: Referral, outcome: str, note: str =
     the observation ends as transferred; a suspected case waits for the CDC's case record
     on this referral, so that nothing is typed twice."""
     referral = Referral.objects.select_for_update().get(pk=referral.pk)
+    # The fever clinic decides for people it may see; checkpoint staff record the outcome of
+    # their own travellers' referrals (checkpoints), not of people under observation.
     _require(actor, Perm.RECORD_REFERRALS, referral.org_path)
+    _require(actor, Perm.VIEW_PEOPLE, referral.org_path)
     if referral.closed_at is not None:
         raise ValidationError(_("The outcome of this referral is already recorded."))
     if outcome not in ReferralOutcome.values:

@@ -96,7 +96,8 @@ def rooms_add(*, actor: User, site: Site, numbers: str, beds: int) -> list[Room]
         for n in wanted
         if n not in have
     ]
-    Room.objects.bulk_create(rooms)
+    # A number added by someone else at the same moment is kept once.
+    Room.objects.bulk_create(rooms, ignore_conflicts=True)
     audit.record(
         actor=actor, action=audit.Action.CREATE, target=site,
         changes={"rooms": [r.number for r in rooms], "beds": beds},

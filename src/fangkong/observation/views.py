@@ -21,6 +21,7 @@ from fangkong.core.exports import pdf_response
 from fangkong.core.forms import errors_to
 from fangkong.core.roles import Perm
 from fangkong.core.scoping import has_perm_at
+from fangkong.core.text import is_id
 from fangkong.core.types import AuthedRequest
 from fangkong.observation import notice, selectors, services
 from fangkong.observation.forms import (
@@ -79,7 +80,7 @@ def _source(request: AuthedRequest, person: Person) -> tuple[dict[str, Any], dic
     handoff_id = request.GET.get("handoff") or request.POST.get("handoff")
     visit_id = request.GET.get("visit_member") or request.POST.get("visit_member")
     travel_id = request.GET.get("travel") or request.POST.get("travel")
-    if handoff_id and str(handoff_id).isdigit():
+    if handoff_id and is_id(handoff_id):
         handoff = get_object_or_404(
             Handoff.objects.visible_to(request.user, Perm.VIEW_PEOPLE), pk=handoff_id,
             person=person,
@@ -97,7 +98,7 @@ def _source(request: AuthedRequest, person: Person) -> tuple[dict[str, Any], dic
             "origin": handoff.origin_name,
         }
         return {"handoff": handoff}, initial, label
-    if visit_id and str(visit_id).isdigit():
+    if visit_id and is_id(visit_id):
         member = get_object_or_404(
             VisitMember.objects.visible_to(request.user, Perm.VIEW_PEOPLE), pk=visit_id,
             person=person,
@@ -109,7 +110,7 @@ def _source(request: AuthedRequest, person: Person) -> tuple[dict[str, Any], dic
         }
         return {"visit_member": member}, initial, _("Door-to-door visit")
     travel = None
-    if travel_id and str(travel_id).isdigit():
+    if travel_id and is_id(travel_id):
         travel = get_object_or_404(person.travels.all(), pk=travel_id)
     elif person.risk_status in (RiskStatus.HOME, RiskStatus.CENTRALIZED):
         travel = person.travels.order_by("-arrived_on").first()

@@ -94,6 +94,7 @@ def followup_record(request: AuthedRequest, pk: int) -> HttpResponse:
 
 def referral_list(request: AuthedRequest) -> HttpResponse:
     _require_any(request, Perm.RECORD_REFERRALS)
+    _require_any(request, Perm.VIEW_PEOPLE)
     return render(
         request,
         "observation/referral_list.html",

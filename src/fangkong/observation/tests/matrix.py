@@ -69,13 +69,16 @@ ENDPOINTS = [
         Perm.RECORD_FOLLOWUPS,
         _grid,
     ),
-    Endpoint("observation:referrals", "GET", lambda w: [], Perm.RECORD_REFERRALS),
+    Endpoint(
+        "observation:referrals", "GET", lambda w: [], Perm.RECORD_REFERRALS, also=Perm.VIEW_PEOPLE
+    ),
     Endpoint(
         "observation:referral",
         "GET",
         lambda w: [_observed(w).referrals.get().pk],
         Perm.RECORD_REFERRALS,
         _grid,
+        also=Perm.VIEW_PEOPLE,
     ),
     Endpoint("observation:support", "GET", lambda w: [], Perm.RECORD_FOLLOWUPS),
     Endpoint(
