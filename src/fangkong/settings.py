@@ -167,6 +167,7 @@ INSTALLED_APPS = [
     "fangkong.checkpoints",
     "fangkong.observation",
     "fangkong.cases",
+    "fangkong.reports",
 ]
 
 MIDDLEWARE = [

@@ -438,6 +438,13 @@ class Policy(ScopedModel):
         default=DEFAULT_LETTER_DAYS,
         validators=[MinValueValidator(1), MaxValueValidator(30)],
     )
+    # 日报告: grids first, so that each level above can check and add up before its own.
+    report_by_grid = models.TimeField(_("grids report by"), default=time(10))
+    report_by_community = models.TimeField(
+        _("communities and villages report by"), default=time(11)
+    )
+    report_by_street = models.TimeField(_("streets and townships report by"), default=time(12))
+    report_by_district = models.TimeField(_("the district reports by"), default=time(14))
     high_risk_measure = models.CharField(
         _("after a high-risk area"), max_length=12, choices=Measure.choices, default=Measure.HOME
     )
@@ -496,6 +503,17 @@ class Policy(ScopedModel):
             except ValueError:
                 pass
         return spread_times(self.followups_per_day)
+
+    def report_by(self, level: str) -> time:
+        """The time, on the day after the reported day, by which a unit of ``level`` reports."""
+        return {
+            "grid": self.report_by_grid,
+            "community": self.report_by_community,
+            "village": self.report_by_community,
+            "street": self.report_by_street,
+            "township": self.report_by_street,
+            "district": self.report_by_district,
+        }[level]
 
     @property
     def slot_labels(self) -> str:

@@ -84,7 +84,8 @@ def test_a_past_dated_version_needs_confirmation(world: World, login):
     data = {"unit": world.a.district.code, "effective_from": "2020-01-01",
             "observation_days": 21, "fever_threshold": "37.3", "followups_per_day": 2,
             "handoff_hours": 12, "report_hours": 2, "contact_days_before_onset": 2,
-            "letter_days": 3,
+            "letter_days": 3, "report_by_grid": "10:00", "report_by_community": "11:00",
+            "report_by_street": "12:00", "report_by_district": "14:00",
             "high_risk_measure": "centralized", "medium_risk_measure": "home",
             "low_risk_measure": "monitoring"}  # fmt: skip
     assert client.post(reverse("people:policy_create"), data).status_code == 200
