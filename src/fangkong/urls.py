@@ -15,6 +15,7 @@ urlpatterns = [
     path("checkpoints/", include("fangkong.checkpoints.urls")),
     path("observation/", include("fangkong.observation.urls")),
     path("cases/", include("fangkong.cases.urls")),
+    path("reports/", include("fangkong.reports.urls")),
     path("trip-check/", include("fangkong.cases.urls_public")),
     path("api/", api_urls()),
 ]

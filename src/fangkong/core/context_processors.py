@@ -67,6 +67,7 @@ SECTIONS = (
         ("observation:",),
     ),
     Section("cases", "cases:list", _("Cases"), "shield", Perm.VIEW_PEOPLE, ("cases:",)),
+    Section("reports", "reports:mine", _("Daily reports"), "log", Perm.VIEW_UNITS, ("reports:",)),
     Section("people", "people:list", _("Persons"), "person", Perm.VIEW_PEOPLE, ("people:",)),
     Section(
         "declarations",

@@ -116,7 +116,7 @@ class Endpoint:
     also: Perm | None = None  # a second permission needed at the target
 
 
-MATRIX_APPS = ("people", "screening", "checkpoints", "observation", "cases")
+MATRIX_APPS = ("people", "screening", "checkpoints", "observation", "cases", "reports")
 
 
 def app_matrix_rows() -> tuple[list[Endpoint], set[str]]:

@@ -36,6 +36,12 @@ class LevelCount:
     missing: int = 0
     pending: int = 0  # not in yet, deadline not passed
 
+    @property
+    def label(self) -> str:
+        from fangkong.orgunits.models import Level
+
+        return str(Level(self.level).label) if self.level else ""
+
 
 @dataclass
 class MissingUnit:

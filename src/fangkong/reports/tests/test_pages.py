@@ -1,0 +1,63 @@
+"""The daily report pages: submit, zero report, amend, and who has reported."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from fangkong.reports.models import DailyReport
+
+pytestmark = pytest.mark.django_db
+
+
+def _url(unit, day):  # type: ignore[no-untyped-def]
+    return reverse("reports:report", args=[unit.pk, day.isoformat()])
+
+
+def _typed(page):  # type: ignore[no-untyped-def]
+    return {f"v-{name}": "3" for name in page.context["form"].fields}
+
+
+def test_a_grid_worker_submits_then_amends_with_a_reason(world, login):
+    day = timezone.localdate() - timedelta(days=1)
+    client = login(world.a.grid_worker_local)
+    page = client.get(_url(world.a.grid, day))
+    assert page.status_code == 200 and page.context["may"]
+    response = client.post(_url(world.a.grid, day), {"action": "submit", **_typed(page)})
+    assert response.status_code == 302
+    report = DailyReport.objects.get(unit=world.a.grid, day=day)
+    assert report.is_submitted and set(report.values.values()) >= {3}
+    refused = client.post(
+        _url(world.a.grid, day), {"action": "amend", **_typed(page), "reason": ""}
+    )
+    assert refused.status_code == 200 and refused.context["amend"].errors
+    data = {"action": "amend", **_typed(page), "reason": "漏报两名志愿者"}
+    data[next(iter(_typed(page)))] = "5"
+    assert client.post(_url(world.a.grid, day), data).status_code == 302
+    assert report.amendments.get().reason == "漏报两名志愿者"
+
+
+def test_a_zero_report_is_one_action(world, login):
+    day = timezone.localdate() - timedelta(days=1)
+    client = login(world.a.community_officer)
+    assert client.post(_url(world.a.community, day), {"action": "zero"}).status_code == 302
+    assert DailyReport.objects.get(unit=world.a.community, day=day).zero
+
+
+def test_others_may_read_in_scope_but_not_submit(world, login):
+    day = timezone.localdate() - timedelta(days=1)
+    assert (
+        login(world.a.viewer).post(_url(world.a.grid, day), {"action": "zero"}).status_code == 403
+    )
+    assert login(world.b.officer).get(_url(world.a.grid, day)).status_code == 404
+
+
+def test_the_completeness_page_names_whom_to_call(world, login):
+    day = timezone.localdate() - timedelta(days=2)
+    page = login(world.a.commander).get(reverse("reports:completeness") + f"?day={day.isoformat()}")
+    assert page.status_code == 200
+    names = {m.unit.name for m in page.context["figures"].missing}
+    assert world.a.grid.name in names and world.a.community.name in names

@@ -1,0 +1,168 @@
+"""Daily report pages: the units a user reports for, one unit's report of a day (prefilled,
+submitted, zero-reported, amended), and who has reported, level by level."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from fangkong.checkpoints.views import unit_scope_root
+from fangkong.core.forms import errors_to
+from fangkong.core.roles import Perm
+from fangkong.core.scoping import has_perm_at, scope_roots
+from fangkong.core.types import AuthedRequest
+from fangkong.orgunits import selectors as unit_selectors
+from fangkong.orgunits.models import OrgUnit
+from fangkong.reports import selectors, services
+from fangkong.reports.deadlines import REPORTING_LEVELS, deadline
+from fangkong.reports.models import DailyReport
+
+
+def _day(request: AuthedRequest, value: str | None = None) -> date:
+    """The reported day: yesterday by default (today's report is due tomorrow)."""
+    try:
+        return date.fromisoformat(value or request.GET.get("day", ""))
+    except ValueError:
+        return timezone.localdate() - timedelta(days=1)
+
+
+def my_reports(request: AuthedRequest) -> HttpResponse:
+    """The units this user reports for, with yesterday's state and deadline."""
+    day = _day(request)
+    roots = scope_roots(request.user) or []
+    units = [
+        u
+        for u in OrgUnit.objects.filter(path__in=roots, level__in=REPORTING_LEVELS).order_by("path")
+        if services.may_submit(request.user, u)
+    ]
+    if not units and not has_perm_at(request.user, Perm.VIEW_UNITS, None):
+        raise PermissionDenied
+    reports = {r.unit_id: r for r in DailyReport.objects.filter(unit__in=units, day=day)}
+    rows = [(u, reports.get(u.pk), deadline(u, day)) for u in units]
+    return render(
+        request,
+        "reports/my_reports.html",
+        {"rows": rows, "day": day, "now": timezone.now(),
+         "previous": day - timedelta(days=1), "next": day + timedelta(days=1),
+         "today": timezone.localdate()},
+    )  # fmt: skip
+
+
+class ReportForm(forms.Form):
+    """One field per typed indicator of the unit."""
+
+    def __init__(self, *args: Any, indicators: list[Any], initial_values: dict[str, int],
+                 **kwargs: Any) -> None:  # fmt: skip
+        super().__init__(*args, **kwargs)
+        for indicator in indicators:
+            if indicator.computed:
+                continue
+            self.fields[indicator.code] = forms.IntegerField(
+                label=indicator.label, min_value=0, max_value=10_000_000,
+                initial=initial_values.get(indicator.code),
+                widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+            )  # fmt: skip
+
+
+class AmendForm(forms.Form):
+    reason = forms.CharField(label=gettext_lazy("Why it is amended"), max_length=200)
+
+
+def report_detail(request: AuthedRequest, unit: int, day: str) -> HttpResponse:
+    target = get_object_or_404(unit_selectors.unit_list(actor=request.user), pk=unit)
+    reported_day = _day(request, day)
+    if target.level not in REPORTING_LEVELS:
+        raise PermissionDenied
+    report = DailyReport.objects.filter(unit=target, day=reported_day).first()
+    may = services.may_submit(request.user, target)
+    indicators = services.indicators_for(target)
+    computed = (
+        report.values if report and report.is_submitted
+        else services.report_prefill(target, reported_day)
+    )  # fmt: skip
+    values = report.values if report else {}
+    action = request.POST.get("action", "")
+    form = ReportForm(
+        request.POST if action in ("submit", "amend") else None, indicators=indicators,
+        initial_values=values, prefix="v",
+    )  # fmt: skip
+    amend = AmendForm(request.POST if action == "amend" else None)
+    if request.method == "POST":
+        if not may:
+            raise PermissionDenied
+        try:
+            if action == "zero":
+                services.report_zero(actor=request.user, unit=target, day=reported_day)
+                messages.success(request, _("Zero report submitted."))
+                return redirect(request.path)
+            if action == "submit" and form.is_valid():
+                services.report_submit(
+                    actor=request.user, unit=target, day=reported_day, values=form.cleaned_data
+                )
+                messages.success(request, _("Report submitted."))
+                return redirect(request.path)
+            if action == "amend" and report is not None and form.is_valid() and amend.is_valid():
+                services.report_amend(
+                    actor=request.user, report=report, values=form.cleaned_data,
+                    reason=amend.cleaned_data["reason"],
+                )  # fmt: skip
+                messages.success(request, _("The report was amended."))
+                return redirect(request.path)
+        except ValidationError as error:
+            if action == "zero":
+                for problem in error.messages:
+                    messages.error(request, problem)
+                return redirect(request.path)
+            errors_to(form, error)
+    due = deadline(target, reported_day)
+    return render(
+        request,
+        "reports/report_detail.html",
+        {
+            "unit": target,
+            "day": reported_day,
+            "report": report,
+            "may": may,
+            "indicators": indicators,
+            "computed": computed,
+            "form": form,
+            "amend": amend,
+            "due": due,
+            "now": timezone.now(),
+            "amendments": report.amendments.select_related("by") if report else [],
+        },
+    )
+
+
+def completeness(request: AuthedRequest, unit: int | None = None) -> HttpResponse:
+    """Who has reported for a day, level by level, and whom to call."""
+    if not has_perm_at(request.user, Perm.VIEW_UNITS, None):
+        raise PermissionDenied
+    target = (
+        get_object_or_404(unit_selectors.unit_list(actor=request.user), pk=unit)
+        if unit is not None
+        else unit_scope_root(request)
+    )
+    if target is None:
+        raise PermissionDenied
+    day = _day(request)
+    figures = selectors.completeness(target, day)
+    children = list(OrgUnit.objects.filter(parent=target).order_by("path"))
+    return render(
+        request,
+        "reports/completeness.html",
+        {"unit": target, "day": day, "figures": figures, "children": children,
+         "crumbs": unit_selectors.breadcrumbs(actor=request.user, unit=target),
+         "rollup": selectors.rollup(target, day),
+         "previous": day - timedelta(days=1), "next": day + timedelta(days=1),
+         "today": timezone.localdate()},
+    )  # fmt: skip
