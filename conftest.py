@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import pytest
 from django.test import Client
 
@@ -36,3 +38,25 @@ def _default_language():  # type: ignore[no-untyped-def]
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.activate(settings.LANGUAGE_CODE)
+
+
+# accounts/migrations/0003_audit_append_only.py
+AUDIT_TRIGGER = "ALTER TABLE accounts_auditentry {} TRIGGER accounts_auditentry_append_only"
+
+
+@pytest.fixture
+def flush_past_the_audit_trigger():  # type: ignore[no-untyped-def]
+    """After a transactional test pytest-django empties every table with one TRUNCATE,
+    which the audit log's append-only trigger refuses. That one flush runs with the
+    trigger off and back on inside the flush's own transaction; nothing else does."""
+    yield
+    from django.db import connection
+
+    ops = connection.ops
+    flush = ops.execute_sql_flush
+
+    def once(sql_list: Iterable[str]) -> None:
+        del ops.execute_sql_flush  # the backend's own method again
+        flush([AUDIT_TRIGGER.format("DISABLE"), *sql_list, AUDIT_TRIGGER.format("ENABLE")])
+
+    ops.execute_sql_flush = once  # type: ignore[method-assign]

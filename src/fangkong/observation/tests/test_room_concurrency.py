@@ -10,7 +10,7 @@ counts; without that lock every thread reads "0 of 2" and the database's
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -26,31 +26,12 @@ from fangkong.observation.tests.helpers import days_ago, observe, person, room, 
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("flush_past_the_audit_trigger"),
     pytest.mark.skipif(
         connection.vendor != "postgresql",
         reason="SQLite runs one writer at a time: the race needs PostgreSQL's row locks",
     ),
 ]
-
-# accounts/migrations/0003_audit_append_only.py
-AUDIT_TRIGGER = "ALTER TABLE accounts_auditentry {} TRIGGER accounts_auditentry_append_only"
-
-
-@pytest.fixture(autouse=True)
-def _flush_past_the_audit_trigger():  # type: ignore[no-untyped-def]
-    """After a transactional test pytest-django empties every table with one TRUNCATE,
-    which the audit log's append-only trigger refuses. That one flush runs with the
-    trigger off and back on inside the flush's own transaction; nothing else does."""
-    yield
-    ops = connection.ops
-    flush = ops.execute_sql_flush
-
-    def once(sql_list: Iterable[str]) -> None:
-        del ops.execute_sql_flush  # the backend's own method again
-        flush([AUDIT_TRIGGER.format("DISABLE"), *sql_list, AUDIT_TRIGGER.format("ENABLE")])
-
-    ops.execute_sql_flush = once  # type: ignore[method-assign]
-
 
 THREADS = 8
 BEDS = 2
