@@ -95,3 +95,23 @@ def test_chinese_pages_group_figures_by_thousands(client, world):
         client.post(reverse("set_language"), {"language": language, "next": "/"})
         page = client.get(reverse("orgunits:detail", args=[world.a.district.pk])).content.decode()
         assert "430,000" in page
+
+
+@pytest.mark.django_db
+def test_a_sections_menu_links_only_to_pages_the_user_may_open(world, client):
+    import re
+
+    from django.urls import reverse
+
+    for user in world.a.users.values():
+        client.force_login(user)
+        for name in ("observation:list", "cases:list"):
+            page = client.get(reverse(name))
+            if page.status_code != 200:
+                continue
+            menu = re.search(
+                r'class="nav nav-pills[^"]*subnav"(.*?)</nav>', page.content.decode(), re.S
+            )
+            assert menu is not None
+            for href in re.findall(r'href="([^"]+)"', menu.group(1)):
+                assert client.get(href).status_code == 200, (user.username, href)

@@ -107,6 +107,15 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     ]
     flags = {s.key: True for s in allowed}
     flags["import_units"] = has_perm_at(user, Perm.MANAGE_UNITS, None)
+    # Sub-pages a section's own menu links to only for those who may open them.
+    flags["followups"] = has_perm_at(user, Perm.RECORD_FOLLOWUPS, None)
+    flags["observation_referrals"] = has_perm_at(user, Perm.RECORD_REFERRALS, None) and has_perm_at(
+        user, Perm.VIEW_PEOPLE, None
+    )
+    flags["sites"] = has_perm_at(user, Perm.MANAGE_SITES, None) or has_perm_at(
+        user, Perm.MANAGE_OBSERVATION, None
+    )
+    flags["letters"] = has_perm_at(user, Perm.MANAGE_CASES, None)
     return {
         "nav": flags,
         "nav_sections": sections[:NAVBAR_SIZE],
