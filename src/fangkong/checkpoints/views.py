@@ -22,9 +22,8 @@ from fangkong.checkpoints.models import Checkpoint, Passage, Referral, Traveller
 from fangkong.checkpoints.plates import PROVINCES
 from fangkong.core.forms import errors_to
 from fangkong.core.roles import Perm
-from fangkong.core.scoping import has_perm_at, scope_roots
+from fangkong.core.scoping import has_perm_at
 from fangkong.core.types import AuthedRequest
-from fangkong.orgunits.models import OrgUnit
 
 SHIFT = "checkpoint_shift"  # session key: the form's sticky values for this officer's shift
 RECENT_ORIGINS = 6
@@ -308,10 +307,3 @@ def outside_notified(request: AuthedRequest, pk: int) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     return redirect("checkpoints:outside")
-
-
-def unit_scope_root(request: AuthedRequest) -> OrgUnit | None:
-    roots = scope_roots(request.user, Perm.VIEW_UNITS)
-    if roots is None:
-        return OrgUnit.objects.filter(depth=1).order_by("path").first()
-    return OrgUnit.objects.filter(path__in=roots).order_by("path").first()

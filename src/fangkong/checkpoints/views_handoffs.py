@@ -16,7 +16,6 @@ from django.views.decorators.http import require_POST
 from fangkong.checkpoints import selectors, services
 from fangkong.checkpoints.forms import HandoffCloseForm, HandoffConfirmForm, ReferralForm
 from fangkong.checkpoints.models import HandoffState
-from fangkong.checkpoints.views import unit_scope_root
 from fangkong.core.forms import errors_to
 from fangkong.core.roles import Perm
 from fangkong.core.scoping import has_perm_at
@@ -110,13 +109,7 @@ def handoff_detail(request: AuthedRequest, pk: int) -> HttpResponse:
 def handoff_figures(request: AuthedRequest, unit: int | None = None) -> HttpResponse:
     """Hand-offs issued, closed, open and overdue per unit, from the district down."""
     _require_any(request, Perm.VIEW_UNITS)
-    target = (
-        get_object_or_404(unit_selectors.unit_list(actor=request.user), pk=unit)
-        if unit is not None
-        else unit_scope_root(request)
-    )
-    if target is None:
-        raise PermissionDenied
+    target = unit_selectors.figures_unit(actor=request.user, pk=unit)
     since = timezone.now() - timedelta(days=FIGURE_DAYS)
     total, rows = selectors.handoff_figures(target, since)
     crumbs = unit_selectors.breadcrumbs(actor=request.user, unit=target)

@@ -16,7 +16,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fangkong.checkpoints.models import Handoff
-from fangkong.checkpoints.views import unit_scope_root
 from fangkong.core.exports import pdf_response
 from fangkong.core.forms import errors_to
 from fangkong.core.roles import Perm
@@ -306,12 +305,8 @@ def release_notice(request: AuthedRequest, pk: int) -> HttpResponse:
 def observation_figures(request: AuthedRequest, unit: int | None = None) -> HttpResponse:
     """Open observations by kind and state, overdue follow-ups and referrals, per unit."""
     _require_any(request, Perm.VIEW_PEOPLE)
-    target = (
-        get_object_or_404(unit_selectors.unit_list(actor=request.user), pk=unit)
-        if unit is not None
-        else unit_scope_root(request)
-    )
-    if target is None or not has_perm_at(request.user, Perm.VIEW_PEOPLE, target.path):
+    target = unit_selectors.figures_unit(actor=request.user, pk=unit)
+    if not has_perm_at(request.user, Perm.VIEW_PEOPLE, target.path):
         raise PermissionDenied
     total, rows = selectors.figures(target)
     return render(

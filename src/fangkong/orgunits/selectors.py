@@ -137,3 +137,21 @@ def home_cards(*, actor) -> list[HomeCard]:  # type: ignore[no-untyped-def]
     for card in cards:
         card.levels = subtree_levels(unit=card.unit)
     return sorted(cards, key=lambda card: card.unit.path)
+
+
+def figures_unit(*, actor, pk: int | None) -> OrgUnit:  # type: ignore[no-untyped-def]
+    """The unit a figures page shows: the one asked for (404 outside the actor's scope), or
+    else the actor's first scope root (403 for someone with no unit at all)."""
+    from django.core.exceptions import PermissionDenied
+    from django.shortcuts import get_object_or_404
+
+    if pk is not None:
+        return get_object_or_404(unit_list(actor=actor), pk=pk)
+    roots = scope_roots(actor, Perm.VIEW_UNITS)
+    units = (
+        OrgUnit.objects.filter(depth=1) if roots is None else OrgUnit.objects.filter(path__in=roots)
+    )
+    found = units.order_by("path").first()
+    if found is None:
+        raise PermissionDenied
+    return found

@@ -15,7 +15,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from fangkong.checkpoints.views import unit_scope_root
 from fangkong.core.forms import errors_to
 from fangkong.core.roles import Perm
 from fangkong.core.scoping import has_perm_at, scope_roots
@@ -147,13 +146,7 @@ def completeness(request: AuthedRequest, unit: int | None = None) -> HttpRespons
     """Who has reported for a day, level by level, and whom to call."""
     if not has_perm_at(request.user, Perm.VIEW_UNITS, None):
         raise PermissionDenied
-    target = (
-        get_object_or_404(unit_selectors.unit_list(actor=request.user), pk=unit)
-        if unit is not None
-        else unit_scope_root(request)
-    )
-    if target is None:
-        raise PermissionDenied
+    target = unit_selectors.figures_unit(actor=request.user, pk=unit)
     day = _day(request)
     figures = selectors.completeness(target, day)
     children = list(OrgUnit.objects.filter(parent=target).order_by("path"))
