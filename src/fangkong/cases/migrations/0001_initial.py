@@ -2,259 +2,749 @@
 
 import django.db.models.deletion
 import django.db.models.functions.datetime
-import fangkong.core.crypto
 from django.conf import settings
 from django.db import migrations, models
 
+import fangkong.core.crypto
+
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('checkpoints', '0004_handoff_from_letter_plate_index'),
-        ('observation', '0001_initial'),
-        ('orgunits', '0002_leader_protects_unit'),
-        ('people', '0007_policy_case_rules'),
+        ("checkpoints", "0004_handoff_from_letter_plate_index"),
+        ("observation", "0001_initial"),
+        ("orgunits", "0002_leader_protects_unit"),
+        ("people", "0007_policy_case_rules"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Case',
+            name="Case",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('org_path', models.CharField(editable=False, max_length=64)),
-                ('number', models.CharField(max_length=40, unique=True, verbose_name='case number')),
-                ('classification', models.CharField(choices=[('suspected', 'Suspected'), ('clinical', 'Clinically diagnosed'), ('confirmed', 'Confirmed'), ('asymptomatic', 'Asymptomatic infection'), ('excluded', 'Excluded')], max_length=12, verbose_name='classification')),
-                ('onset_date', models.DateField(blank=True, null=True, verbose_name='onset')),
-                ('sampled_on', models.DateField(blank=True, null=True, verbose_name='sampled')),
-                ('diagnosed_at', models.DateTimeField(verbose_name='diagnosed at')),
-                ('reported_at', models.DateTimeField(verbose_name='reported at')),
-                ('reporting_institution', models.CharField(max_length=100, verbose_name='reported by')),
-                ('severity', models.CharField(blank=True, choices=[('mild', 'Mild'), ('moderate', 'Moderate'), ('severe', 'Severe'), ('critical', 'Critical')], max_length=10, verbose_name='severity')),
-                ('outcome', models.CharField(choices=[('treatment', 'In treatment'), ('recovered', 'Recovered and discharged'), ('died', 'Died')], default='treatment', max_length=10, verbose_name='outcome')),
-                ('imported', models.BooleanField(default=False, verbose_name='imported')),
-                ('origin', models.CharField(blank=True, max_length=100, verbose_name='infected in')),
-                ('note', models.TextField(blank=True, verbose_name='note')),
-                ('created_at', models.DateTimeField(db_default=django.db.models.functions.datetime.Now(), editable=False)),
-                ('created_by', models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='cases', to='people.person', verbose_name='person')),
-                ('referral', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='case', to='observation.referral')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("org_path", models.CharField(editable=False, max_length=64)),
+                (
+                    "number",
+                    models.CharField(max_length=40, unique=True, verbose_name="case number"),
+                ),
+                (
+                    "classification",
+                    models.CharField(
+                        choices=[
+                            ("suspected", "Suspected"),
+                            ("clinical", "Clinically diagnosed"),
+                            ("confirmed", "Confirmed"),
+                            ("asymptomatic", "Asymptomatic infection"),
+                            ("excluded", "Excluded"),
+                        ],
+                        max_length=12,
+                        verbose_name="classification",
+                    ),
+                ),
+                ("onset_date", models.DateField(blank=True, null=True, verbose_name="onset")),
+                ("sampled_on", models.DateField(blank=True, null=True, verbose_name="sampled")),
+                ("diagnosed_at", models.DateTimeField(verbose_name="diagnosed at")),
+                ("reported_at", models.DateTimeField(verbose_name="reported at")),
+                (
+                    "reporting_institution",
+                    models.CharField(max_length=100, verbose_name="reported by"),
+                ),
+                (
+                    "severity",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("mild", "Mild"),
+                            ("moderate", "Moderate"),
+                            ("severe", "Severe"),
+                            ("critical", "Critical"),
+                        ],
+                        max_length=10,
+                        verbose_name="severity",
+                    ),
+                ),
+                (
+                    "outcome",
+                    models.CharField(
+                        choices=[
+                            ("treatment", "In treatment"),
+                            ("recovered", "Recovered and discharged"),
+                            ("died", "Died"),
+                        ],
+                        default="treatment",
+                        max_length=10,
+                        verbose_name="outcome",
+                    ),
+                ),
+                ("imported", models.BooleanField(default=False, verbose_name="imported")),
+                (
+                    "origin",
+                    models.CharField(blank=True, max_length=100, verbose_name="infected in"),
+                ),
+                ("note", models.TextField(blank=True, verbose_name="note")),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        db_default=django.db.models.functions.datetime.Now(), editable=False
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_index=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="cases",
+                        to="people.person",
+                        verbose_name="person",
+                    ),
+                ),
+                (
+                    "referral",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="case",
+                        to="observation.referral",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'case',
-                'verbose_name_plural': 'cases',
-                'ordering': ['-reported_at', '-id'],
+                "verbose_name": "case",
+                "verbose_name_plural": "cases",
+                "ordering": ["-reported_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='ClassificationChange',
+            name="ClassificationChange",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('org_path', models.CharField(editable=False, max_length=64)),
-                ('before', models.CharField(blank=True, choices=[('suspected', 'Suspected'), ('clinical', 'Clinically diagnosed'), ('confirmed', 'Confirmed'), ('asymptomatic', 'Asymptomatic infection'), ('excluded', 'Excluded')], max_length=12)),
-                ('after', models.CharField(choices=[('suspected', 'Suspected'), ('clinical', 'Clinically diagnosed'), ('confirmed', 'Confirmed'), ('asymptomatic', 'Asymptomatic infection'), ('excluded', 'Excluded')], max_length=12)),
-                ('reason', models.CharField(max_length=200, verbose_name='why')),
-                ('at', models.DateTimeField(db_default=django.db.models.functions.datetime.Now(), editable=False)),
-                ('by', models.ForeignKey(db_index=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='history', to='cases.case')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("org_path", models.CharField(editable=False, max_length=64)),
+                (
+                    "before",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("suspected", "Suspected"),
+                            ("clinical", "Clinically diagnosed"),
+                            ("confirmed", "Confirmed"),
+                            ("asymptomatic", "Asymptomatic infection"),
+                            ("excluded", "Excluded"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "after",
+                    models.CharField(
+                        choices=[
+                            ("suspected", "Suspected"),
+                            ("clinical", "Clinically diagnosed"),
+                            ("confirmed", "Confirmed"),
+                            ("asymptomatic", "Asymptomatic infection"),
+                            ("excluded", "Excluded"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                ("reason", models.CharField(max_length=200, verbose_name="why")),
+                (
+                    "at",
+                    models.DateTimeField(
+                        db_default=django.db.models.functions.datetime.Now(), editable=False
+                    ),
+                ),
+                (
+                    "by",
+                    models.ForeignKey(
+                        db_index=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="history",
+                        to="cases.case",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['at', 'id'],
+                "ordering": ["at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='ExposureEvent',
+            name="ExposureEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('org_path', models.CharField(editable=False, max_length=64)),
-                ('kind', models.CharField(choices=[('gathering', 'Gathering'), ('place', 'Place'), ('trip', 'Trip')], max_length=10, verbose_name='kind')),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('starts_on', models.DateField(verbose_name='from')),
-                ('ends_on', models.DateField(blank=True, null=True, verbose_name='to')),
-                ('place', models.CharField(blank=True, max_length=200, verbose_name='place')),
-                ('created_at', models.DateTimeField(db_default=django.db.models.functions.datetime.Now(), editable=False)),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='orgunits.orgunit', verbose_name='unit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("org_path", models.CharField(editable=False, max_length=64)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("gathering", "Gathering"), ("place", "Place"), ("trip", "Trip")],
+                        max_length=10,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="name")),
+                ("starts_on", models.DateField(verbose_name="from")),
+                ("ends_on", models.DateField(blank=True, null=True, verbose_name="to")),
+                ("place", models.CharField(blank=True, max_length=200, verbose_name="place")),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        db_default=django.db.models.functions.datetime.Now(), editable=False
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="orgunits.orgunit",
+                        verbose_name="unit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'exposure event',
-                'verbose_name_plural': 'exposure events',
-                'ordering': ['-starts_on', '-id'],
+                "verbose_name": "exposure event",
+                "verbose_name_plural": "exposure events",
+                "ordering": ["-starts_on", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Contact',
+            name="Contact",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('org_path', models.CharField(editable=False, max_length=64)),
-                ('relation', models.CharField(blank=True, max_length=50, verbose_name='relation')),
-                ('setting', models.CharField(choices=[('household', 'Household'), ('work', 'Work or school'), ('transport', 'Transport'), ('medical', 'Medical care'), ('gathering', 'Gathering'), ('other', 'Other')], max_length=10, verbose_name='setting')),
-                ('last_contact', models.DateField(verbose_name='last contact')),
-                ('level', models.CharField(choices=[('close', 'Close contact'), ('secondary', 'Secondary contact')], max_length=10, verbose_name='level')),
-                ('state', models.CharField(choices=[('found', 'Found'), ('observed', 'Under observation'), ('left', 'Left: letter to their locality'), ('traced', 'Traced elsewhere'), ('ruled_out', 'Ruled out')], default='found', max_length=10, verbose_name='tracing')),
-                ('gone_to', models.CharField(blank=True, max_length=100, verbose_name='gone to')),
-                ('created_at', models.DateTimeField(db_default=django.db.models.functions.datetime.Now(), editable=False)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='contacts', to='cases.case', verbose_name='case')),
-                ('created_by', models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('observation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='observation.observation')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='exposures', to='people.person', verbose_name='person')),
-                ('source', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='exposed', to='people.person')),
-                ('via', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='secondary', to='cases.contact', verbose_name='through')),
-                ('event', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='contacts', to='cases.exposureevent')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("org_path", models.CharField(editable=False, max_length=64)),
+                ("relation", models.CharField(blank=True, max_length=50, verbose_name="relation")),
+                (
+                    "setting",
+                    models.CharField(
+                        choices=[
+                            ("household", "Household"),
+                            ("work", "Work or school"),
+                            ("transport", "Transport"),
+                            ("medical", "Medical care"),
+                            ("gathering", "Gathering"),
+                            ("other", "Other"),
+                        ],
+                        max_length=10,
+                        verbose_name="setting",
+                    ),
+                ),
+                ("last_contact", models.DateField(verbose_name="last contact")),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[("close", "Close contact"), ("secondary", "Secondary contact")],
+                        max_length=10,
+                        verbose_name="level",
+                    ),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("found", "Found"),
+                            ("observed", "Under observation"),
+                            ("left", "Left: letter to their locality"),
+                            ("traced", "Traced elsewhere"),
+                            ("ruled_out", "Ruled out"),
+                        ],
+                        default="found",
+                        max_length=10,
+                        verbose_name="tracing",
+                    ),
+                ),
+                ("gone_to", models.CharField(blank=True, max_length=100, verbose_name="gone to")),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        db_default=django.db.models.functions.datetime.Now(), editable=False
+                    ),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="contacts",
+                        to="cases.case",
+                        verbose_name="case",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_index=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "observation",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="observation.observation",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="exposures",
+                        to="people.person",
+                        verbose_name="person",
+                    ),
+                ),
+                (
+                    "source",
+                    models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="exposed",
+                        to="people.person",
+                    ),
+                ),
+                (
+                    "via",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="secondary",
+                        to="cases.contact",
+                        verbose_name="through",
+                    ),
+                ),
+                (
+                    "event",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="contacts",
+                        to="cases.exposureevent",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'contact',
-                'verbose_name_plural': 'contacts',
-                'ordering': ['case', 'level', 'id'],
+                "verbose_name": "contact",
+                "verbose_name_plural": "contacts",
+                "ordering": ["case", "level", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Hospital',
+            name="Hospital",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('org_path', models.CharField(editable=False, max_length=64)),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('kind', models.CharField(choices=[('designated', 'Designated hospital'), ('fever_clinic', 'Fever clinic')], max_length=12, verbose_name='kind')),
-                ('beds', models.PositiveIntegerField(default=0, verbose_name='beds')),
-                ('address', models.CharField(blank=True, max_length=200, verbose_name='address')),
-                ('active', models.BooleanField(default=True, verbose_name='in use')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='orgunits.orgunit', verbose_name='run by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("org_path", models.CharField(editable=False, max_length=64)),
+                ("name", models.CharField(max_length=100, verbose_name="name")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("designated", "Designated hospital"),
+                            ("fever_clinic", "Fever clinic"),
+                        ],
+                        max_length=12,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("beds", models.PositiveIntegerField(default=0, verbose_name="beds")),
+                ("address", models.CharField(blank=True, max_length=200, verbose_name="address")),
+                ("active", models.BooleanField(default=True, verbose_name="in use")),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="orgunits.orgunit",
+                        verbose_name="run by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'hospital',
-                'verbose_name_plural': 'hospitals',
-                'ordering': ['org_path', 'name'],
+                "verbose_name": "hospital",
+                "verbose_name_plural": "hospitals",
+                "ordering": ["org_path", "name"],
             },
         ),
         migrations.AddField(
-            model_name='case',
-            name='hospital',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='cases', to='cases.hospital', verbose_name='designated hospital'),
+            model_name="case",
+            name="hospital",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="cases",
+                to="cases.hospital",
+                verbose_name="designated hospital",
+            ),
         ),
         migrations.CreateModel(
-            name='Admission',
+            name="Admission",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('org_path', models.CharField(editable=False, max_length=64)),
-                ('admitted_at', models.DateTimeField(verbose_name='admitted')),
-                ('discharged_at', models.DateTimeField(blank=True, null=True, verbose_name='discharged')),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='admissions', to='cases.case')),
-                ('hospital', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='admissions', to='cases.hospital')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("org_path", models.CharField(editable=False, max_length=64)),
+                ("admitted_at", models.DateTimeField(verbose_name="admitted")),
+                (
+                    "discharged_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="discharged"),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="admissions",
+                        to="cases.case",
+                    ),
+                ),
+                (
+                    "hospital",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="admissions",
+                        to="cases.hospital",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'admission',
-                'verbose_name_plural': 'admissions',
-                'ordering': ['-admitted_at'],
+                "verbose_name": "admission",
+                "verbose_name_plural": "admissions",
+                "ordering": ["-admitted_at"],
             },
         ),
         migrations.CreateModel(
-            name='PublicCheck',
+            name="PublicCheck",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('client', models.CharField(max_length=64)),
-                ('at', models.DateTimeField(db_default=django.db.models.functions.datetime.Now())),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("client", models.CharField(max_length=64)),
+                ("at", models.DateTimeField(db_default=django.db.models.functions.datetime.Now())),
             ],
             options={
-                'indexes': [models.Index(fields=['client', 'at'], name='cases_publi_client_dd52b4_idx'), models.Index(fields=['at'], name='cases_publi_at_340551_idx')],
+                "indexes": [
+                    models.Index(fields=["client", "at"], name="cases_publi_client_dd52b4_idx"),
+                    models.Index(fields=["at"], name="cases_publi_at_340551_idx"),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Trip',
+            name="Trip",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('org_path', models.CharField(editable=False, max_length=64)),
-                ('transport', models.CharField(choices=[('flight', 'Flight'), ('train', 'Train'), ('bus', 'Coach / bus'), ('car', 'Car'), ('other', 'Other')], max_length=8, verbose_name='transport')),
-                ('number', models.CharField(blank=True, max_length=20, verbose_name='flight / train number')),
-                ('plate', models.CharField(blank=True, max_length=16, verbose_name='plate')),
-                ('day', models.DateField(verbose_name='date')),
-                ('route', models.CharField(blank=True, max_length=100, verbose_name='from – to')),
-                ('seat', models.CharField(blank=True, max_length=20, verbose_name='seat / carriage')),
-                ('published', models.BooleanField(default=False, verbose_name='published')),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='trips', to='cases.case')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("org_path", models.CharField(editable=False, max_length=64)),
+                (
+                    "transport",
+                    models.CharField(
+                        choices=[
+                            ("flight", "Flight"),
+                            ("train", "Train"),
+                            ("bus", "Coach / bus"),
+                            ("car", "Car"),
+                            ("other", "Other"),
+                        ],
+                        max_length=8,
+                        verbose_name="transport",
+                    ),
+                ),
+                (
+                    "number",
+                    models.CharField(
+                        blank=True, max_length=20, verbose_name="flight / train number"
+                    ),
+                ),
+                ("plate", models.CharField(blank=True, max_length=16, verbose_name="plate")),
+                ("day", models.DateField(verbose_name="date")),
+                ("route", models.CharField(blank=True, max_length=100, verbose_name="from – to")),
+                (
+                    "seat",
+                    models.CharField(blank=True, max_length=20, verbose_name="seat / carriage"),
+                ),
+                ("published", models.BooleanField(default=False, verbose_name="published")),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="trips",
+                        to="cases.case",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'trip',
-                'verbose_name_plural': 'trips',
-                'ordering': ['day', 'id'],
+                "verbose_name": "trip",
+                "verbose_name_plural": "trips",
+                "ordering": ["day", "id"],
             },
         ),
         migrations.CreateModel(
-            name='AssistanceLetter',
+            name="AssistanceLetter",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('org_path', models.CharField(editable=False, max_length=64)),
-                ('direction', models.CharField(choices=[('out', 'Sent by us'), ('in', 'Received')], max_length=3, verbose_name='direction')),
-                ('number', models.CharField(max_length=40, unique=True, verbose_name='letter number')),
-                ('authority', models.CharField(max_length=100, verbose_name='authority')),
-                ('region', models.CharField(max_length=100, verbose_name='locality')),
-                ('exposure', models.TextField(verbose_name='exposure')),
-                ('id_type', models.CharField(blank=True, max_length=16, verbose_name='ID type')),
-                ('id_number', fangkong.core.crypto.EncryptedTextField(blank=True, verbose_name='ID number')),
-                ('phone', fangkong.core.crypto.EncryptedTextField(blank=True, verbose_name='mobile phone')),
-                ('state', models.CharField(choices=[('drafted', 'Drafted'), ('sent', 'Sent'), ('acknowledged', 'Acknowledged'), ('result', 'Result received')], default='drafted', max_length=12, verbose_name='state')),
-                ('sent_at', models.DateTimeField(blank=True, null=True, verbose_name='sent')),
-                ('due_at', models.DateTimeField(blank=True, null=True, verbose_name='answer due')),
-                ('acknowledged_at', models.DateTimeField(blank=True, null=True, verbose_name='acknowledged')),
-                ('result', models.TextField(blank=True, verbose_name='result')),
-                ('result_at', models.DateTimeField(blank=True, null=True, verbose_name='result received')),
-                ('created_at', models.DateTimeField(db_default=django.db.models.functions.datetime.Now(), editable=False)),
-                ('created_by', models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('handoff', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='checkpoints.handoff')),
-                ('person', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='people.person')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='orgunits.orgunit', verbose_name='our unit')),
-                ('contact', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='letters', to='cases.contact')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("org_path", models.CharField(editable=False, max_length=64)),
+                (
+                    "direction",
+                    models.CharField(
+                        choices=[("out", "Sent by us"), ("in", "Received")],
+                        max_length=3,
+                        verbose_name="direction",
+                    ),
+                ),
+                (
+                    "number",
+                    models.CharField(max_length=40, unique=True, verbose_name="letter number"),
+                ),
+                ("authority", models.CharField(max_length=100, verbose_name="authority")),
+                ("region", models.CharField(max_length=100, verbose_name="locality")),
+                ("exposure", models.TextField(verbose_name="exposure")),
+                ("id_type", models.CharField(blank=True, max_length=16, verbose_name="ID type")),
+                (
+                    "id_number",
+                    fangkong.core.crypto.EncryptedTextField(blank=True, verbose_name="ID number"),
+                ),
+                (
+                    "phone",
+                    fangkong.core.crypto.EncryptedTextField(
+                        blank=True, verbose_name="mobile phone"
+                    ),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("drafted", "Drafted"),
+                            ("sent", "Sent"),
+                            ("acknowledged", "Acknowledged"),
+                            ("result", "Result received"),
+                        ],
+                        default="drafted",
+                        max_length=12,
+                        verbose_name="state",
+                    ),
+                ),
+                ("sent_at", models.DateTimeField(blank=True, null=True, verbose_name="sent")),
+                ("due_at", models.DateTimeField(blank=True, null=True, verbose_name="answer due")),
+                (
+                    "acknowledged_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="acknowledged"),
+                ),
+                ("result", models.TextField(blank=True, verbose_name="result")),
+                (
+                    "result_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="result received"),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        db_default=django.db.models.functions.datetime.Now(), editable=False
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_index=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "handoff",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="checkpoints.handoff",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="people.person",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="orgunits.orgunit",
+                        verbose_name="our unit",
+                    ),
+                ),
+                (
+                    "contact",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="letters",
+                        to="cases.contact",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'assistance letter',
-                'verbose_name_plural': 'assistance letters',
-                'ordering': ['-created_at', '-id'],
-                'indexes': [models.Index(fields=['org_path', 'state'], name='cases_assis_org_pat_ee98b0_idx')],
+                "verbose_name": "assistance letter",
+                "verbose_name_plural": "assistance letters",
+                "ordering": ["-created_at", "-id"],
+                "indexes": [
+                    models.Index(
+                        fields=["org_path", "state"], name="cases_assis_org_pat_ee98b0_idx"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Counter',
+            name="Counter",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(max_length=10)),
-                ('year', models.PositiveSmallIntegerField()),
-                ('last', models.PositiveIntegerField(default=0)),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='orgunits.orgunit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("kind", models.CharField(max_length=10)),
+                ("year", models.PositiveSmallIntegerField()),
+                ("last", models.PositiveIntegerField(default=0)),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="orgunits.orgunit",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('kind', 'unit', 'year'), name='cases_counter_once')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("kind", "unit", "year"), name="cases_counter_once"
+                    )
+                ],
             },
         ),
         migrations.AddIndex(
-            model_name='contact',
-            index=models.Index(fields=['org_path', 'state'], name='cases_conta_org_pat_cf60e8_idx'),
+            model_name="contact",
+            index=models.Index(fields=["org_path", "state"], name="cases_conta_org_pat_cf60e8_idx"),
         ),
         migrations.AddConstraint(
-            model_name='contact',
-            constraint=models.UniqueConstraint(fields=('source', 'person', 'case'), name='contact_once_per_case', violation_error_message='This person is already a contact of this case.'),
+            model_name="contact",
+            constraint=models.UniqueConstraint(
+                fields=("source", "person", "case"),
+                name="contact_once_per_case",
+                violation_error_message="This person is already a contact of this case.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='hospital',
-            constraint=models.UniqueConstraint(fields=('unit', 'name'), name='hospital_unique_name'),
+            model_name="hospital",
+            constraint=models.UniqueConstraint(
+                fields=("unit", "name"), name="hospital_unique_name"
+            ),
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['org_path', 'classification'], name='cases_case_org_pat_9ca051_idx'),
+            model_name="case",
+            index=models.Index(
+                fields=["org_path", "classification"], name="cases_case_org_pat_9ca051_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='case',
-            constraint=models.UniqueConstraint(condition=models.Q(('classification', 'excluded'), _negated=True), fields=('person',), name='case_one_per_person'),
+            model_name="case",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("classification", "excluded"), _negated=True),
+                fields=("person",),
+                name="case_one_per_person",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='admission',
-            constraint=models.UniqueConstraint(condition=models.Q(('discharged_at__isnull', True)), fields=('case',), name='admission_one_open_per_case'),
+            model_name="admission",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("discharged_at__isnull", True)),
+                fields=("case",),
+                name="admission_one_open_per_case",
+            ),
         ),
         migrations.AddIndex(
-            model_name='trip',
-            index=models.Index(fields=['number', 'day'], name='cases_trip_number_188b75_idx'),
+            model_name="trip",
+            index=models.Index(fields=["number", "day"], name="cases_trip_number_188b75_idx"),
         ),
         migrations.AddConstraint(
-            model_name='trip',
-            constraint=models.UniqueConstraint(fields=('case', 'transport', 'number', 'plate', 'day'), name='trip_once_per_case'),
+            model_name="trip",
+            constraint=models.UniqueConstraint(
+                fields=("case", "transport", "number", "plate", "day"), name="trip_once_per_case"
+            ),
         ),
     ]
