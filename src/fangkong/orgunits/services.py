@@ -20,6 +20,7 @@ from fangkong.core.paths import MAX_SIBLINGS, child_path, depth_of, segment, sub
 from fangkong.core.roles import Perm
 from fangkong.core.scoping import has_perm_at
 from fangkong.orgunits.models import LEVEL_RANK, OrgUnit, UnitLeader
+from fangkong.orgunits.signals import unit_moved
 
 EDITABLE_FIELDS = ("code", "name", "level", "residents", "households")
 
@@ -160,6 +161,7 @@ def unit_move(*, actor: User, unit: OrgUnit, new_parent: OrgUnit) -> OrgUnit:
         )
     OrgUnit.objects.filter(pk=unit.pk).update(parent=new_parent, updated_at=Now())
     stamps.bump()
+    unit_moved.send(sender=OrgUnit, old_path=old_path, new_path=new_path)
     unit.refresh_from_db()
     audit.record(
         actor=actor,

@@ -52,5 +52,19 @@ def policies_under(root: str, day: date) -> Callable[[str], Policy]:
     return lookup
 
 
+def latest_policies(root: str, day: date) -> list[Policy]:
+    """Every policy that decides for some unit of ``root``'s subtree on ``day``: the one in
+    force at ``root`` and the latest version of each unit below that has its own."""
+    latest: dict[str, Policy] = {}
+    for v in Policy.objects.filter(
+        Q(org_path__in=risk.prefixes(root)) | subtree_q("org_path", root), effective_from__lte=day
+    ).order_by("org_path", "-effective_from"):
+        latest.setdefault(v.org_path, v)
+    above = [p for path, p in latest.items() if root.startswith(path)]
+    at_root = max(above, key=lambda p: len(p.org_path)) if above else risk.default_policy()
+    below = [p for path, p in latest.items() if path.startswith(root) and path != root]
+    return [at_root, *below]
+
+
 def is_late(unit: OrgUnit, day: date, submitted_at: datetime) -> bool:
     return submitted_at > deadline(unit, day)

@@ -152,3 +152,33 @@ class Amendment(ScopedModel):
 
     def __str__(self) -> str:
         return f"{self.report} @ {self.at.isoformat()}"
+
+
+class ReportTotal(models.Model):
+    """The submitted reports of one level in a unit's subtree (the unit itself excluded) for
+    one day, added up when each is written (reports.totals), so that the figures of a street
+    or of a whole city are a few rows, never a pass over every report (DESIGN.md, Scale).
+
+    A unit's own report is its own row in DailyReport; this table holds only what lies
+    below. ``late`` is judged against the deadline in force when each report came in.
+    """
+
+    unit = models.ForeignKey(
+        "orgunits.OrgUnit", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    day = models.DateField()
+    level = models.CharField(max_length=16, choices=Level.choices)
+    reports = models.PositiveIntegerField(default=0)
+    late = models.PositiveIntegerField(default=0)
+    zero = models.PositiveIntegerField(default=0)
+    values = models.JSONField(default=dict)  # {indicator code: sum}
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "day", "level"], name="reporttotal_one_per_unit_day_level"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.day.isoformat()} {self.level}: {self.reports}"

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
+from django.db.models import Count, Exists, OuterRef
+from django.db.models.functions import Substr
 from django.utils import timezone
 
 from fangkong.accounts.models import Assignment, User
@@ -17,8 +19,13 @@ from fangkong.core.paths import subtree_q
 from fangkong.core.roles import Perm, Role
 from fangkong.core.scoping import ScopedQuerySet
 from fangkong.orgunits.models import LEVEL_RANK, OrgUnit
-from fangkong.reports import prefill
-from fangkong.reports.deadlines import REPORTING_LEVELS, deadline_at, policies_under
+from fangkong.reports import prefill, totals
+from fangkong.reports.deadlines import (
+    REPORTING_LEVELS,
+    deadline_at,
+    latest_policies,
+    policies_under,
+)
 from fangkong.reports.models import DailyReport, Indicator, ReportState
 from fangkong.reports.services import SUBMIT_PERM
 
@@ -57,6 +64,11 @@ class Completeness:
     missing: list[MissingUnit]
 
     @property
+    def unlisted(self) -> int:
+        """Missing units past the length of the list (a city has too many to call)."""
+        return max(0, sum(c.missing for c in self.levels) - len(self.missing))
+
+    @property
     def total(self) -> LevelCount:
         t = LevelCount("")
         for c in self.levels:
@@ -68,31 +80,113 @@ class Completeness:
         return t
 
 
-def _to_call(unit_ids: list[int]) -> dict[int, list[str]]:
-    """Who answers for each unit: users assigned there with a role that may submit it."""
+def who_answers(unit_ids: list[int]) -> dict[int, list[User]]:
+    """Who answers for each unit's report: active users assigned to the unit itself with a
+    role that may submit it, in name order, each once."""
     may = {level: {r for r in Role if perm in r.perms} for level, perm in SUBMIT_PERM.items()}
-    names: dict[int, list[str]] = defaultdict(list)
+    users: dict[int, list[User]] = defaultdict(list)
     rows = (
         Assignment.objects.filter(unit_id__in=unit_ids, user__is_active=True)
-        .values_list("unit_id", "unit__level", "role", "user__full_name", "user__username")
-        .order_by("unit_id", "user__full_name")
+        .select_related("user", "unit")
+        .only("unit_id", "unit__level", "role", "user__full_name", "user__username")
+        .order_by("unit_id", "user__full_name", "user_id")
     )
-    for unit_id, level, role, full_name, username in rows:
-        if Role(role) in may[level]:
-            name = full_name or username
-            if name not in names[unit_id]:
-                names[unit_id].append(name)
-    return names
+    for a in rows:
+        if Role(a.role) in may[a.unit.level] and a.user not in users[a.unit_id]:
+            users[a.unit_id].append(a.user)
+    return users
 
 
-def completeness(unit: OrgUnit, day: date, now: datetime | None = None) -> Completeness:
+def _to_call(unit_ids: list[int]) -> dict[int, list[str]]:
+    return {
+        unit_id: [u.full_name or u.username for u in users]
+        for unit_id, users in who_answers(unit_ids).items()
+    }
+
+
+def _expected(unit: OrgUnit) -> dict[str, int]:
+    """How many units of each reporting level the subtree holds (``unit`` included)."""
+    return dict(
+        OrgUnit.objects.filter(subtree_q("path", unit.path), level__in=REPORTING_LEVELS)
+        .values("level")
+        .annotate(n=Count("id"))
+        .values_list("level", "n")
+    )
+
+
+def completeness(
+    unit: OrgUnit, day: date, now: datetime | None = None, limit: int = 200
+) -> Completeness:
     """Per level of ``unit``'s subtree (itself included): who reported ``day`` on time, late,
-    not at all, and whom to call about the missing."""
+    not at all, and whom to call about the first ``limit`` missing, nearest levels first.
+
+    Counts come from the totals kept on write (reports.totals) and one grouped count of the
+    units; only the list of the missing looks at units one by one, and stops at ``limit``.
+    """
     now = now or timezone.now()
-    units = list(
-        OrgUnit.objects.filter(subtree_q("path", unit.path), level__in=REPORTING_LEVELS).only(
-            "id", "name", "level", "path", "code"
+    due = uniform_deadlines(unit.path, day)
+    if due is None:
+        return _completeness_unit_by_unit(unit, day, now, limit)
+    got = totals.per_level(unit, day)
+    counts: list[LevelCount] = []
+    overdue: list[str] = []
+    for level, expected in _expected(unit).items():
+        t = got.get(level)
+        reports, late = (t.reports, t.late) if t else (0, 0)
+        c = LevelCount(level, expected=expected, on_time=reports - late, late=late)
+        if now > due[level]:
+            c.missing = expected - reports
+            if c.missing:
+                overdue.append(level)
+        else:
+            c.pending = expected - reports
+        counts.append(c)
+    missing: list[MissingUnit] = []
+    submitted = DailyReport.objects.filter(
+        unit_id=OuterRef("pk"), day=day, state=ReportState.SUBMITTED
+    )
+    # Level by level, nearest first, each in path order: the (level, path) index is walked
+    # and the anti-join stops at the limit, instead of sorting the whole tree first.
+    for level in sorted(overdue, key=lambda lv: (LEVEL_RANK[lv], lv)):
+        if len(missing) >= limit:
+            break
+        rows = (
+            OrgUnit.objects.filter(subtree_q("path", unit.path), level=level)
+            .filter(~Exists(submitted))
+            .select_related("parent")
+            .only("id", "name", "level", "path", "code", "depth", "parent__name")
+            .order_by("path")[: limit - len(missing)]
         )
+        missing += [MissingUnit(u, due[u.level]) for u in rows]
+    _add_names(missing)
+    levels = sorted(counts, key=lambda c: (LEVEL_RANK[c.level], c.level))
+    return Completeness(day, levels, missing)
+
+
+def uniform_deadlines(root: str, day: date) -> dict[str, datetime] | None:
+    """Each level's deadline for ``day`` if one policy time holds for the whole subtree of
+    ``root``, else None (units below with their own times: judged unit by unit)."""
+    versions = latest_policies(root, day)
+    out: dict[str, datetime] = {}
+    for level in REPORTING_LEVELS:
+        moments = {deadline_at(level, day, v) for v in versions}
+        if len(moments) != 1:
+            return None
+        out[level] = moments.pop()
+    return out
+
+
+def _add_names(missing: list[MissingUnit]) -> None:
+    names = _to_call([m.unit.id for m in missing])
+    for m in missing:
+        m.to_call = names.get(m.unit.id, [])
+
+
+def _completeness_unit_by_unit(unit: OrgUnit, day: date, now: datetime, limit: int) -> Completeness:
+    units = list(
+        OrgUnit.objects.filter(subtree_q("path", unit.path), level__in=REPORTING_LEVELS)
+        .select_related("parent")
+        .only("id", "name", "level", "path", "code", "depth", "parent__name")
     )
     submitted = dict(
         DailyReport.objects.filter(
@@ -117,11 +211,10 @@ def completeness(unit: OrgUnit, day: date, now: datetime | None = None) -> Compl
             missing.append(MissingUnit(u, due))
         else:
             c.pending += 1
-    names = _to_call([m.unit.id for m in missing])
-    for m in missing:
-        m.to_call = names.get(m.unit.id, [])
+    missing.sort(key=lambda m: (m.unit.depth, m.unit.path))
+    missing = missing[:limit]
+    _add_names(missing)
     levels = sorted(counts.values(), key=lambda c: (LEVEL_RANK[c.level], c.level))
-    missing.sort(key=lambda m: (LEVEL_RANK[m.unit.level], m.unit.path))
     return Completeness(day, levels, missing)
 
 
@@ -139,32 +232,116 @@ class RollupRow:
         return bool(self.difference)
 
 
-def rollup(unit: OrgUnit, day: date) -> list[RollupRow]:
+def rollup(unit: OrgUnit, day: date, *, line_lists: bool = True) -> list[RollupRow]:
     """Every indicator of ``unit``'s report, added up from the reports of the level that
-    reports it, and for computed ones set against the line lists of the same subtree."""
+    reports it (the totals kept on write), and for computed ones set against the line lists
+    of the same subtree (skipped with ``line_lists=False``)."""
     indicators = [i for i in Indicator.objects.filter(active=True) if i.applies_to(unit.level)]
-    reports = list(
-        DailyReport.objects.filter(
-            subtree_q("org_path", unit.path), day=day, state=ReportState.SUBMITTED
-        ).values_list("unit_id", "unit__level", "values")
-    )
+    got = totals.per_level(unit, day)
+    own = got.get(unit.level) if unit.level in REPORTING_LEVELS else None
     rows: list[RollupRow] = []
     for i in indicators:
-        carrying = [(uid, values) for uid, level, values in reports if LEVEL_RANK[level] == i.rank]
-        reported = sum(int(values.get(i.code, 0)) for _, values in carrying)
-        own = next(
-            (int(v.get(i.code, 0)) for uid, _, v in reports if uid == unit.id and i.code in v),
-            None,
-        )
-        line_list = prefill.compute(i.source, unit.path, day) if i.computed else None
+        t = got.get(i.level)
+        line_list = prefill.compute(i.source, unit.path, day) if i.computed and line_lists else None
+        reported = int(t.values.get(i.code, 0)) if t else 0
         rows.append(
             RollupRow(
                 indicator=i,
                 reported=reported,
-                reports=len(carrying),
-                own=own,
+                reports=t.reports if t else 0,
+                own=int(own.values[i.code]) if own and i.code in own.values else None,
                 line_list=line_list,
                 difference=None if line_list is None else reported - line_list,
+            )
+        )
+    return rows
+
+
+def series(unit: OrgUnit, start: date, end: date) -> dict[str, list[int]]:
+    """Each active indicator's reported sum for ``unit``'s subtree, day by day from ``start``
+    to ``end`` inclusive (0 where nothing was reported)."""
+    indicators = [i for i in Indicator.objects.filter(active=True) if i.applies_to(unit.level)]
+    by_day = totals.totals_by_day(unit, start, end)
+    days = [start + timedelta(days=n) for n in range((end - start).days + 1)]
+    out: dict[str, list[int]] = {}
+    for i in indicators:
+        out[i.code] = [
+            int(t.values.get(i.code, 0)) if (t := by_day.get(d, {}).get(i.level)) else 0
+            for d in days
+        ]
+    return out
+
+
+@dataclass
+class ChildRow:
+    unit: OrgUnit
+    expected: int
+    reported: int
+    late: int
+    missing: int  # past the deadline without a report
+    values: dict[str, int]  # indicator code: reported sum (each at its own level)
+
+    @property
+    def share(self) -> int:
+        """Percent of the subtree's units that have reported."""
+        return round(100 * self.reported / self.expected) if self.expected else 100
+
+
+def by_child(unit: OrgUnit, day: date, now: datetime | None = None) -> list[ChildRow]:
+    """For each unit directly below ``unit``: its subtree's reports for ``day`` and their
+    sums, for drilling down. A few grouped queries, whatever the size of the tree."""
+    now = now or timezone.now()
+    children = list(OrgUnit.objects.filter(parent=unit).order_by("path"))
+    if not children:
+        return []
+    width = len(unit.path) + 4
+    expected: dict[str, int] = defaultdict(int)
+    expected_at: dict[tuple[str, str], int] = {}
+    for prefix, level, n in (
+        OrgUnit.objects.filter(subtree_q("path", unit.path), level__in=REPORTING_LEVELS)
+        .exclude(pk=unit.pk)
+        .annotate(child=Substr("path", 1, width))
+        .values("child", "level")
+        .annotate(n=Count("id"))
+        .values_list("child", "level", "n")
+    ):
+        expected[prefix] += n
+        expected_at[(prefix, level)] = n
+    kept = totals.per_level_of(children, day)
+    missing: dict[str, int] = defaultdict(int)
+    due = uniform_deadlines(unit.path, day)
+    if due is None:
+        every = _completeness_unit_by_unit(unit, day, now, limit=10**9).missing
+        for m in every:
+            if m.unit.pk != unit.pk:
+                missing[m.unit.path[:width]] += 1
+    else:
+        # Past the deadline, whatever has not reported is missing: the units expected less
+        # the reports the totals counted, level by level.
+        by_path = {c.path: c.pk for c in children}
+        for (prefix, level), n in expected_at.items():
+            if now > due[level] and prefix in by_path:
+                got = kept[by_path[prefix]].get(level)
+                missing[prefix] += n - (got.reports if got else 0)
+    indicators = list(Indicator.objects.filter(active=True))
+    rows: list[ChildRow] = []
+    for child in children:
+        if not expected.get(child.path):
+            continue  # nothing below it reports (buildings)
+        got = kept[child.pk]
+        values = {
+            i.code: int(t.values.get(i.code, 0))
+            for i in indicators
+            if i.applies_to(child.level) and (t := got.get(i.level))
+        }
+        rows.append(
+            ChildRow(
+                unit=child,
+                expected=expected.get(child.path, 0),
+                reported=sum(t.reports for t in got.values()),
+                late=sum(t.late for t in got.values()),
+                missing=missing.get(child.path, 0),
+                values=values,
             )
         )
     return rows

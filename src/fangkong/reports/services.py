@@ -22,8 +22,8 @@ from fangkong.accounts.models import User
 from fangkong.core.roles import Perm
 from fangkong.core.scoping import has_perm_at
 from fangkong.orgunits.models import Level, OrgUnit
-from fangkong.reports import prefill
-from fangkong.reports.deadlines import REPORTING_LEVELS
+from fangkong.reports import prefill, totals
+from fangkong.reports.deadlines import REPORTING_LEVELS, is_late
 from fangkong.reports.models import Amendment, DailyReport, Indicator, ReportState
 
 SUBMIT_PERM: dict[str, Perm] = {
@@ -119,6 +119,10 @@ def _store(
             report.submitted_by = actor
             report.full_clean(exclude=["unit", "submitted_by"], validate_unique=False)
             report.save()
+            totals.add(
+                report, level=unit.level, values=values, reports=1, zero=int(zero),
+                late=int(is_late(unit, day, now)),
+            )  # fmt: skip
     except IntegrityError:
         # Another submission for the same unit and day won the race.
         raise ValidationError(
@@ -200,8 +204,13 @@ def report_amend(
     if after == before:
         raise ValidationError({"values": _("Nothing was changed.")}, code="unchanged")
     report.values = after
+    was_zero = report.zero
     report.zero = report.zero and not any(after.values())
     report.save(update_fields=["values", "zero"])
+    totals.add(
+        report, level=report.unit.level, values=totals.difference(before, after), reports=0,
+        late=0, zero=int(report.zero) - int(was_zero),
+    )  # fmt: skip
     Amendment.objects.create(
         report=report, org_path=report.org_path, before=before, after=after,
         reason=reason[:200], by=actor, at=now,

@@ -73,3 +73,13 @@ def test_five_hundred_grids_submit_at_once_and_every_report_is_kept():
     stored = DailyReport.objects.filter(unit__in=grids, day=day, state="submitted")
     assert stored.count() == UNITS, took
     assert stored.filter(zero=True).count() == sum(len(share) // 2 for share in shares)
+    # The totals every submission added to its community, street and district, under
+    # contention on the same rows, equal the totals recomputed from the reports.
+    from fangkong.reports import totals
+    from fangkong.reports.models import ReportTotal
+
+    for unit in (community, world.a.street, world.a.district):
+        kept = ReportTotal.objects.get(unit=unit, day=day, level=Level.GRID)
+        (again,) = [t for t in totals.computed_rows(unit, [day]) if t.level == Level.GRID]
+        assert (kept.reports, kept.zero, kept.values) == (again.reports, again.zero, again.values)
+        assert kept.reports == UNITS
