@@ -11,9 +11,7 @@ from fangkong.cases import services
 from fangkong.cases.models import Case, Contact
 from fangkong.core.testing import World
 from fangkong.observation.tests.helpers import person
-from fangkong.people.testing import resident_id
-
-SEQ = iter(range(300, 999))
+from fangkong.people.testing import unique_resident_id
 
 
 def days_ago(n: int) -> Any:
@@ -37,7 +35,7 @@ def contact(
     world: World, of: Case, name: str = "接触者", *, days: int = 1, **values: Any
 ) -> Contact:
     who = values.pop("who", None) or services.PersonIn(
-        full_name=name, id_number=resident_id(seq=next(SEQ)), unit=values.pop("unit", None)
+        full_name=name, id_number=unique_resident_id(), unit=values.pop("unit", None)
     )
     return services.contact_add(
         actor=values.pop("actor", world.a.epidemiologist), case=of, who=who,

@@ -12,15 +12,13 @@ from fangkong.observation import services, services_sites
 from fangkong.observation.models import Observation, Room, Site
 from fangkong.people import services as people
 from fangkong.people.models import Person
-from fangkong.people.testing import resident_id
-
-SEQ = iter(range(100, 999))
+from fangkong.people.testing import unique_resident_id
 
 
 def person(world: World, name: str = "王芳", unit: Any = None) -> Person:
     return people.person_create(
         actor=world.a.commander, full_name=name, unit=unit or world.a.grid,
-        id_type="resident", id_number=resident_id(seq=next(SEQ)),
+        id_type="resident", id_number=unique_resident_id(),
     )  # fmt: skip
 
 
