@@ -55,8 +55,16 @@ def flush_past_the_audit_trigger():  # type: ignore[no-untyped-def]
     ops = connection.ops
     flush = ops.execute_sql_flush
 
+    if connection.vendor == "postgresql":
+        off, on = [AUDIT_TRIGGER.format("DISABLE")], [AUDIT_TRIGGER.format("ENABLE")]
+    else:  # SQLite has no DISABLE TRIGGER: drop the triggers and create them again
+        import importlib
+
+        triggers = importlib.import_module("fangkong.accounts.migrations.0003_audit_append_only")
+        off, on = triggers.SQLITE_REVERSE, triggers.SQLITE
+
     def once(sql_list: Iterable[str]) -> None:
         del ops.execute_sql_flush  # the backend's own method again
-        flush([AUDIT_TRIGGER.format("DISABLE"), *sql_list, AUDIT_TRIGGER.format("ENABLE")])
+        flush([*off, *sql_list, *on])
 
     ops.execute_sql_flush = once  # type: ignore[method-assign]
