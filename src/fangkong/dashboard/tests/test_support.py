@@ -1,0 +1,34 @@
+"""The support modules' alerts on the command dashboard: low stock, supply requests and
+tips, counted in the unit's subtree only, each linked for those who may open it."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from fangkong.supplies import services as supplies
+from fangkong.supplies.tests.helpers import item, store
+from fangkong.tips.tests.helpers import public_tip
+
+pytestmark = pytest.mark.django_db
+
+
+def test_low_stock_and_new_tips_show_where_they_are(world, login):
+    depot = store(world, unit=world.a.street, name="街道物资库")
+    masks = item(world, name="N95口罩")
+    supplies.stock_receive(actor=world.a.logistics, store=depot, item=masks, quantity=3)
+    supplies.threshold_set(actor=world.a.logistics, store=depot, item=masks, threshold=50)
+    public_tip(world)
+    page = login(world.a.commander).get(reverse("dashboard:unit", args=[world.a.district.pk]))
+    support = page.context["support"]
+    assert support["supplies"]["low_stock_stores"] == 1
+    assert support["tips"]["new"] == 1
+    html = page.content.decode()
+    assert reverse("supplies:alerts") in html and reverse("tips:queue") in html
+    # The other district sees none of it.
+    theirs = login(world.b.commander).get(reverse("dashboard:unit", args=[world.b.district.pk]))
+    assert theirs.context["support"]["supplies"]["low_stock_stores"] == 0
+    assert theirs.context["support"]["tips"]["new"] == 0
+    # A grid worker sees the counts of the grid, and no link to pages it may not open.
+    grid = login(world.a.grid_worker_local).get(reverse("dashboard:unit", args=[world.a.grid.pk]))
+    assert reverse("supplies:alerts") not in grid.content.decode()
