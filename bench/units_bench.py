@@ -149,13 +149,15 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def start_server(port: int, workers: int, env: dict[str, str]) -> subprocess.Popen[bytes]:
+def start_server(
+    port: int, workers: int, env: dict[str, str], extra: tuple[str, ...] = (), wait: float = 90
+) -> subprocess.Popen[bytes]:
     command = [sys.executable, "-m", "fangkong.cli", "serve", "--port", str(port)]
-    command += ["--workers", str(workers)]
+    command += ["--workers", str(workers), *extra]
     server = subprocess.Popen(
         command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=ROOT
     )
-    deadline = time.monotonic() + 90
+    deadline = time.monotonic() + wait
     while time.monotonic() < deadline:
         if server.poll() is not None:
             raise RuntimeError(f"the server stopped: {server.stderr.read().decode()[-2000:]}")  # type: ignore[union-attr]
@@ -168,7 +170,7 @@ def start_server(port: int, workers: int, env: dict[str, str]) -> subprocess.Pop
         except OSError:
             time.sleep(0.3)
     server.terminate()
-    raise RuntimeError("the server did not answer within 90 s")
+    raise RuntimeError(f"the server did not answer within {wait:.0f} s")
 
 
 def stop_server(server: subprocess.Popen[bytes]) -> None:
@@ -233,6 +235,7 @@ def hammer(
         "rate": len(latencies) / wall,
         "median": statistics.median(latencies),
         "p95": percentile(latencies, 0.95),
+        "max": max(latencies),
         "errors": errors[0],
     }
 
