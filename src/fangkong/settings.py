@@ -168,6 +168,11 @@ INSTALLED_APPS = [
     "fangkong.observation",
     "fangkong.cases",
     "fangkong.reports",
+    "fangkong.bulletin",
+    "fangkong.dashboard",
+    "fangkong.notices",
+    "fangkong.tips",
+    "fangkong.supplies",
 ]
 
 MIDDLEWARE = [
@@ -293,3 +298,20 @@ LOGGING = {
 }
 
 FANGKONG_DEMO_PASSWORD = env_str("FANGKONG_DEMO_PASSWORD", "fangkong-demo-2020")
+
+# Text messages (notices.sms): the backend, and for the HTTP gateway its address and token.
+FANGKONG_SMS_BACKEND = env_str("FANGKONG_SMS_BACKEND", "fangkong.notices.sms.LogBackend")
+FANGKONG_SMS_URL = env_str("FANGKONG_SMS_URL", "")
+FANGKONG_SMS_TOKEN = env_str("FANGKONG_SMS_TOKEN", "")
+FANGKONG_SMS_TIMEOUT_SECONDS = env_int("FANGKONG_SMS_TIMEOUT_SECONDS", 10, minimum=1)
+FANGKONG_SMS_MAX_ATTEMPTS = env_int("FANGKONG_SMS_MAX_ATTEMPTS", 5, minimum=1)
+FANGKONG_SMS_RETRY_SECONDS = env_int("FANGKONG_SMS_RETRY_SECONDS", 300, minimum=1)
+if FANGKONG_SMS_BACKEND.endswith(".HttpGatewayBackend") and not FANGKONG_SMS_URL.startswith(
+    ("http://", "https://")
+):
+    raise ImproperlyConfigured(
+        "FANGKONG_SMS_URL must be an http:// or https:// address with FANGKONG_SMS_BACKEND "
+        f"{FANGKONG_SMS_BACKEND!r}"
+    )
+# A unit's overdue daily report is reminded at most once in this long (notices.reminders).
+FANGKONG_REMINDER_COOLDOWN_SECONDS = env_int("FANGKONG_REMINDER_COOLDOWN_SECONDS", 3600)

@@ -16,6 +16,12 @@ urlpatterns = [
     path("observation/", include("fangkong.observation.urls")),
     path("cases/", include("fangkong.cases.urls")),
     path("reports/", include("fangkong.reports.urls")),
+    path("bulletin/", include("fangkong.bulletin.urls")),
+    path("dashboard/", include("fangkong.dashboard.urls")),
+    path("notices/", include("fangkong.notices.urls")),
     path("trip-check/", include("fangkong.cases.urls_public")),
+    path("tips/manage/", include("fangkong.tips.urls")),
+    path("tips/", include("fangkong.tips.urls_public")),
+    path("supplies/", include("fangkong.supplies.urls")),
     path("api/", api_urls()),
 ]

@@ -33,6 +33,7 @@ from django.db.models.fields import NOT_PROVIDED
 
 from fangkong.accounts import audit
 from fangkong.accounts.models import Assignment, AuditEntry, User
+from fangkong.bulletin.demo import load_bulletins
 from fangkong.cases.demo import load_cases
 from fangkong.checkpoints.demo import load_checkpoints
 from fangkong.core import stamps
@@ -41,7 +42,10 @@ from fangkong.core.roles import Role
 from fangkong.observation.demo import load_observation
 from fangkong.orgunits.models import Level, OrgUnit, UnitLeader
 from fangkong.people.demo import load_registry
+from fangkong.reports.demo import load_reports
 from fangkong.screening.demo import load_screening
+from fangkong.supplies.demo import load_supplies
+from fangkong.tips.demo import load_tips
 
 # The audit entry that marks a database as holding the demo (its changes hold the spec).
 DEMO_NOTE = "fangkong demo"
@@ -630,6 +634,10 @@ def load_demo(
     passages = load_checkpoints(district, seed=spec.seed)
     observations = load_observation(district, seed=spec.seed)
     contacts = load_cases(district, seed=spec.seed)
+    supplies = load_supplies(district, seed=spec.seed)
+    tips = load_tips(district, seed=spec.seed)
+    reports = load_reports(district, seed=spec.seed)
+    bulletins = load_bulletins(district)
     timings["registry"] = time.perf_counter() - mark
     audit.record(
         actor=None,
@@ -645,6 +653,10 @@ def load_demo(
             "passages": passages,
             "observations": observations,
             "contacts": contacts,
+            "supplies": supplies,
+            "tips": tips,
+            "reports": reports,
+            "bulletins": bulletins,
         },
         note=DEMO_NOTE,
     )

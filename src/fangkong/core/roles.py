@@ -37,6 +37,22 @@ class Perm(StrEnum):
     MANAGE_SITES = "fangkong.manage_sites"
     DIAGNOSE_CASES = "fangkong.diagnose_cases"
     MANAGE_CASES = "fangkong.manage_cases"
+    # The daily public bulletin: draft, edit and approve it for publication.
+    PUBLISH_BULLETIN = "fangkong.publish_bulletin"
+    # The indicators of the daily report (the data set).
+    MANAGE_INDICATORS = "fangkong.manage_indicators"
+    # Tips from the public (举报/线索): assign them to a unit, or reject them as spam.
+    TRIAGE_TIPS = "fangkong.triage_tips"
+    # Work on the tips assigned to one's unit and record them from the hotline.
+    HANDLE_TIPS = "fangkong.handle_tips"
+    # Supplies (物资保障): read stores, stock, donations and requests.
+    VIEW_SUPPLIES = "fangkong.view_supplies"
+    # Ask a unit above for supplies (a community asks its street for masks).
+    REQUEST_SUPPLIES = "fangkong.request_supplies"
+    # Record what a store hands out (发放) to the staff and residents of its area.
+    ISSUE_SUPPLIES = "fangkong.issue_supplies"
+    # Run stores: receive, transfer, write off, correct; donations; approve and fulfil requests.
+    MANAGE_SUPPLIES = "fangkong.manage_supplies"
 
 
 class Role(models.TextChoices):
@@ -88,6 +104,13 @@ ROLE_PERMS: dict[Role, frozenset[Perm]] = {
         Perm.MANAGE_SITES,
         Perm.DIAGNOSE_CASES,
         Perm.MANAGE_CASES,
+        Perm.PUBLISH_BULLETIN,
+        Perm.TRIAGE_TIPS,
+        Perm.HANDLE_TIPS,
+        Perm.VIEW_SUPPLIES,
+        Perm.REQUEST_SUPPLIES,
+        Perm.ISSUE_SUPPLIES,
+        Perm.MANAGE_SUPPLIES,
     },
     Role.EPIDEMIOLOGIST: _EVERYONE
     | {
@@ -122,6 +145,11 @@ ROLE_PERMS: dict[Role, frozenset[Perm]] = {
         Perm.MANAGE_OBSERVATION,
         Perm.RECORD_FOLLOWUPS,
         Perm.MANAGE_SITES,
+        Perm.TRIAGE_TIPS,
+        Perm.HANDLE_TIPS,
+        Perm.VIEW_SUPPLIES,
+        Perm.REQUEST_SUPPLIES,
+        Perm.ISSUE_SUPPLIES,
     },
     Role.GRID_WORKER: _EVERYONE
     | {
@@ -132,6 +160,7 @@ ROLE_PERMS: dict[Role, frozenset[Perm]] = {
         Perm.VERIFY_DECLARATIONS,
         Perm.RECEIVE_ALERTS,
         Perm.RECORD_FOLLOWUPS,
+        Perm.HANDLE_TIPS,
     },
     Role.CHECKPOINT: _EVERYONE
     | {Perm.RECORD_PASSAGES, Perm.VIEW_PASSAGES, Perm.RECORD_REFERRALS, Perm.RECEIVE_ALERTS},
@@ -143,7 +172,13 @@ ROLE_PERMS: dict[Role, frozenset[Perm]] = {
         Perm.RECORD_FOLLOWUPS,
         Perm.DIAGNOSE_CASES,
     },
-    Role.LOGISTICS: _EVERYONE,
+    Role.LOGISTICS: _EVERYONE
+    | {
+        Perm.VIEW_SUPPLIES,
+        Perm.REQUEST_SUPPLIES,
+        Perm.ISSUE_SUPPLIES,
+        Perm.MANAGE_SUPPLIES,
+    },
     Role.VIEWER: _EVERYONE,
 }
 

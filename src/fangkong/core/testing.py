@@ -116,7 +116,19 @@ class Endpoint:
     also: Perm | None = None  # a second permission needed at the target
 
 
-MATRIX_APPS = ("people", "screening", "checkpoints", "observation", "cases", "reports")
+MATRIX_APPS = (
+    "people",
+    "screening",
+    "checkpoints",
+    "observation",
+    "cases",
+    "reports",
+    "dashboard",
+    "notices",
+    "supplies",
+    "bulletin",
+    "tips",
+)
 
 
 def app_matrix_rows() -> tuple[list[Endpoint], set[str]]:

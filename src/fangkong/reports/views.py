@@ -21,7 +21,7 @@ from fangkong.core.scoping import has_perm_at, scope_roots
 from fangkong.core.types import AuthedRequest
 from fangkong.orgunits import selectors as unit_selectors
 from fangkong.orgunits.models import OrgUnit
-from fangkong.reports import selectors, services
+from fangkong.reports import selectors, services, services_indicators, suggest
 from fangkong.reports.deadlines import REPORTING_LEVELS, deadline
 from fangkong.reports.models import DailyReport
 
@@ -52,7 +52,8 @@ def my_reports(request: AuthedRequest) -> HttpResponse:
         "reports/my_reports.html",
         {"rows": rows, "day": day, "now": timezone.now(),
          "previous": day - timedelta(days=1), "next": day + timedelta(days=1),
-         "today": timezone.localdate()},
+         "today": timezone.localdate(),
+         "may_manage_indicators": services_indicators.may_manage(request.user)},
     )  # fmt: skip
 
 
@@ -89,6 +90,9 @@ def report_detail(request: AuthedRequest, unit: int, day: str) -> HttpResponse:
         else services.report_prefill(target, reported_day)
     )  # fmt: skip
     values = report.values if report else {}
+    if not report or not report.is_submitted:
+        typed = [i.code for i in indicators if not i.computed and i.code not in values]
+        values = suggest.suggested(target.path, reported_day, typed) | values
     action = request.POST.get("action", "")
     form = ReportForm(
         request.POST if action in ("submit", "amend") else None, indicators=indicators,
@@ -148,8 +152,9 @@ def completeness(request: AuthedRequest, unit: int | None = None) -> HttpRespons
         raise PermissionDenied
     target = unit_selectors.figures_unit(actor=request.user, pk=unit)
     day = _day(request)
-    figures = selectors.completeness(target, day)
-    children = list(OrgUnit.objects.filter(parent=target).order_by("path"))
+    now = timezone.now()
+    figures = selectors.completeness(target, day, now)
+    children = selectors.by_child(target, day, now)
     return render(
         request,
         "reports/completeness.html",

@@ -61,3 +61,39 @@ def test_the_completeness_page_names_whom_to_call(world, login):
     assert page.status_code == 200
     names = {m.unit.name for m in page.context["figures"].missing}
     assert world.a.grid.name in names and world.a.community.name in names
+
+
+def test_a_long_list_of_the_missing_is_cut_and_says_how_many_more(world, login, monkeypatch):
+    from fangkong.reports import selectors
+
+    day = timezone.localdate() - timedelta(days=2)
+    real = selectors.completeness
+    monkeypatch.setattr(
+        selectors, "completeness", lambda unit, day, now=None: real(unit, day, now, limit=1)
+    )
+    page = login(world.a.commander).get(reverse("reports:completeness") + f"?day={day.isoformat()}")
+    figures = page.context["figures"]
+    assert len(figures.missing) == 1 and figures.unlisted == figures.total.missing - 1 > 0
+    html = page.content.decode()
+    assert f"{figures.unlisted}" in html
+    # Each unit below, with its own count of the missing, opens the same page one level down.
+    rows = {r.unit.pk: r for r in page.context["children"]}
+    assert rows[world.a.street.pk].missing > 0
+    assert reverse("reports:completeness_unit", args=[world.a.street.pk]) in html
+
+
+def test_the_typed_masks_start_from_what_the_supplies_ledger_handed_out(world, login):
+    from fangkong.supplies import services as supplies
+    from fangkong.supplies.tests.helpers import item, store
+
+    depot = store(world, unit=world.a.community, name="社区仓库")
+    masks = item(world, name="一次性医用口罩")
+    supplies.stock_receive(actor=world.a.logistics, store=depot, item=masks, quantity=500)
+    supplies.stock_issue(
+        actor=world.a.logistics, store=depot, item=masks, quantity=120, to_unit=world.a.grid
+    )
+    page = login(world.a.grid_worker_local).get(_url(world.a.grid, timezone.localdate()))
+    assert page.context["form"]["masks_distributed"].value() == 120
+    # Only a starting value: what the grid worker types is what is reported.
+    other = login(world.a.commander).get(_url(world.a.grid2, timezone.localdate()))
+    assert other.context["form"]["masks_distributed"].value() is None
