@@ -98,6 +98,8 @@ class Context:
         )  # fmt: skip
 
     def unit(self, code: str) -> OrgUnit | None:
+        if not code.isprintable():
+            return None  # a unit code is digits; PostgreSQL refuses NUL in a query's text
         return stamps.memo(
             self.stamp, ("unit", code), lambda: OrgUnit.objects.filter(code=code).first(),
             keep_none=False,

@@ -70,3 +70,23 @@ def test_every_item_gets_an_answer(world: World, client, data):
         assert Passage.objects.count() - before == body["created"]
         for result in body["results"]:
             assert (result["status"] == "invalid") == bool(result["errors"])
+
+
+def test_nul_and_control_characters_anywhere_never_fail_the_upload(world: World, client):
+    """Found by the fuzz test on PostgreSQL, which refuses NUL in a query's text: a
+    destination code with NUL failed the whole batch with a 500."""
+    at = checkpoint(world)
+    _token, key = token_create(user=world.a.checkpoint, name="nul")
+    nul = "\x00"
+    items = [
+        {"client_id": f"n{n}", "checkpoint": at.pk, "destination": value, "origin": f"武汉{nul}",
+         "destination_text": f"翰林{nul}", "plate": f"鄂A{nul}1", "travellers": [
+             {"full_name": f"张{nul}伟", "phone": f"139{nul}", "id_number": f"4201{nul}"}]}
+        for n, value in enumerate([nul, f"{world.a.grid.code}{nul}", f"?{nul}x"])
+    ]  # fmt: skip
+    response = client.post(
+        reverse("api:upload_passages"), json.dumps({"items": items}),
+        content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {key}",
+    )  # fmt: skip
+    assert response.status_code == 200, response.content[:300]
+    assert len(response.json()["results"]) == 3

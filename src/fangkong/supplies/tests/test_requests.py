@@ -98,9 +98,7 @@ def test_a_short_store_sends_nothing_and_the_request_stays_approved(world: World
         services_requests.request_fulfil(
             actor=world.a.logistics, request=asked, store=street, sent={asked.lines.get().pk: 100}
         )
-    assert refused.value.message_dict["quantity"] == [
-        "Not enough stock: N95口罩 has only 30 只 left."
-    ]
+    assert refused.value.message_dict["quantity"] == ["库存不足：N95口罩 仅剩 30 只"]
     asked.refresh_from_db()
     assert asked.state == RequestState.APPROVED and asked.lines.get().fulfilled == 0
     assert balance(street, mask) == 30

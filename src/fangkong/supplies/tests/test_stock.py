@@ -27,9 +27,7 @@ def test_an_issue_larger_than_the_balance_is_refused_with_what_is_left(world: Wo
     at, mask = stocked(world, 3)
     with pytest.raises(ValidationError) as refused:
         services.stock_issue(actor=world.a.logistics, store=at, item=mask, quantity=4)
-    assert refused.value.message_dict == {
-        "quantity": ["Not enough stock: N95口罩 has only 3 只 left."]
-    }
+    assert refused.value.message_dict == {"quantity": ["库存不足：N95口罩 仅剩 3 只"]}
     assert balance(at, mask) == 3
     assert StockMove.objects.filter(kind=MoveKind.ISSUE).count() == 0
 
