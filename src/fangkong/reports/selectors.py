@@ -321,8 +321,8 @@ def by_child(unit: OrgUnit, day: date, now: datetime | None = None) -> list[Chil
         by_path = {c.path: c.pk for c in children}
         for (prefix, level), n in expected_at.items():
             if now > due[level] and prefix in by_path:
-                got = kept[by_path[prefix]].get(level)
-                missing[prefix] += n - (got.reports if got else 0)
+                counted = kept[by_path[prefix]].get(level)
+                missing[prefix] += n - (counted.reports if counted else 0)
     indicators = list(Indicator.objects.filter(active=True))
     rows: list[ChildRow] = []
     for child in children:
