@@ -14,6 +14,7 @@ A backend's ``send`` returns when the gateway accepted the message and raises
 
 from __future__ import annotations
 
+import abc
 import json
 import logging
 import urllib.error
@@ -43,10 +44,12 @@ class SmsError(Exception):
         self.permanent = permanent
 
 
-class SmsBackend:
+class SmsBackend(abc.ABC):
+    """What a deployment plugs in (``FANGKONG_SMS_BACKEND``): one method, ``send``."""
+
+    @abc.abstractmethod
     def send(self, *, to: str, text: str, ref: str) -> None:
         """Hand one message to the gateway; ``ref`` is the outbox id (for its receipts)."""
-        raise NotImplementedError
 
 
 class LogBackend(SmsBackend):

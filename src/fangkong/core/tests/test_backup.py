@@ -101,20 +101,36 @@ def test_a_backup_is_never_written_over_and_a_broken_file_is_refused(tmp_path: P
 
 
 def test_restore_refuses_a_database_that_holds_data(tmp_path: Path):
-    if connection.vendor != "sqlite":
-        pytest.skip("the PostgreSQL case is in the round trip")
     _data()
-    call_command("backup", str(tmp_path / "b.sqlite3"))
-    target = tmp_path / "live.sqlite3"
-    db = sqlite3.connect(target)
-    db.execute("CREATE TABLE precious (x)")
-    db.execute("INSERT INTO precious VALUES (1)")
-    db.commit()
-    db.close()
-    with pytest.raises(CommandError, match="not empty"):
-        call_command(
-            "restore", str(tmp_path / "b.sqlite3"), "--database-url", f"sqlite:///{target}"
-        )
-    db = sqlite3.connect(target)
-    assert db.execute("SELECT x FROM precious").fetchall() == [(1,)]
-    db.close()
+    first = tmp_path / ("b" + (".sqlite3" if connection.vendor == "sqlite" else ".dump"))
+    call_command("backup", str(first))
+    if connection.vendor == "sqlite":
+        target = tmp_path / "live.sqlite3"
+        db = sqlite3.connect(target)
+        db.execute("CREATE TABLE precious (x)")
+        db.execute("INSERT INTO precious VALUES (1)")
+        db.commit()
+        db.close()
+        with pytest.raises(CommandError, match="not empty"):
+            call_command("restore", str(first), "--database-url", f"sqlite:///{target}")
+        db = sqlite3.connect(target)
+        assert db.execute("SELECT x FROM precious").fetchall() == [(1,)]
+        db.close()
+        return
+    s = connection.settings_dict
+    host, user = s["HOST"] or "127.0.0.1", s["USER"] or "postgres"
+    name = f"fk_live_{uuid.uuid4().hex[:8]}"
+    subprocess.run(["createdb", "-h", host, "-U", user, name], check=True)
+    try:
+        import psycopg
+
+        with psycopg.connect(dbname=name, host=host, user=user, autocommit=True) as c:
+            c.execute("CREATE TABLE precious (x int)")
+            c.execute("INSERT INTO precious VALUES (1)")
+        url = f"postgres://{user}@{host}:{s['PORT'] or 5432}/{name}"
+        with pytest.raises(CommandError, match="not empty"):
+            call_command("restore", str(first), "--database-url", url)
+        with psycopg.connect(dbname=name, host=host, user=user) as c:
+            assert c.execute("SELECT x FROM precious").fetchall() == [(1,)]
+    finally:
+        subprocess.run(["dropdb", "-h", host, "-U", user, name])
