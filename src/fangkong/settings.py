@@ -177,6 +177,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "fangkong.core.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -249,6 +250,10 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# While a deployment tries a change of the policy: report breaches in the browser console
+# instead of blocking them.
+FANGKONG_CSP_REPORT_ONLY = env_bool("FANGKONG_CSP_REPORT_ONLY", False)
 
 # Login throttling: failures counted per user name and per address in a window.
 LOGIN_MAX_FAILURES_PER_USER = env_int("FANGKONG_LOGIN_MAX_FAILURES", 5, minimum=1)

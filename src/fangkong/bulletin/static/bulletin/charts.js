@@ -16,7 +16,7 @@
     chart.setOption({
       animation: false,
       grid: { left: 8, right: 12, top: 12, bottom: 8, containLabel: true },
-      tooltip: { trigger: "axis" },
+      tooltip: { trigger: "axis", renderMode: "richText" },
       xAxis: { type: "category", data: days },
       yAxis: { type: "value", minInterval: 1 },
       series: [{ name: labels[key], type, data: data[key], itemStyle: { color: "#b3261e" },

@@ -17,11 +17,13 @@
     const element = document.querySelector(`[data-chart="${key}"]`);
     if (!element) return null;
     element.parentElement.hidden = false; // the chart and its legend (the page's own list)
+    // Its height from the number of bars (a style attribute would break the page's CSP).
+    if (element.dataset.bars) element.style.setProperty("--bars", element.dataset.bars);
     const chart = window.echarts.init(element, null, { renderer: "svg" });
     chart.setOption({
       animation: false,
       textStyle: { fontFamily: getComputedStyle(document.body).fontFamily },
-      tooltip: { trigger: "axis", axisPointer: { type: "shadow" }, valueFormatter: (v) => number.format(v) },
+      tooltip: { trigger: "axis", renderMode: "richText", axisPointer: { type: "shadow" }, valueFormatter: (v) => number.format(v) },
       legend: { show: false },
       grid: { left: 8, right: 12, top: 12, bottom: 8, containLabel: true },
       ...option,
