@@ -79,6 +79,7 @@ ENDPOINTS = [
         True,
     ),
     Endpoint("accounts:audit", "GET", lambda w: [], Perm.VIEW_AUDIT),
+    Endpoint("accounts:audit_review", "GET", lambda w: [], Perm.VIEW_AUDIT),
     Endpoint("orgunits:index", "GET", lambda w: [], None),
     Endpoint("orgunits:lookup", "GET", lambda w: [], None),
     Endpoint("orgunits:create_root", "GET", lambda w: [], None, superuser_only=True),

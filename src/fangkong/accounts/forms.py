@@ -131,3 +131,22 @@ class AuditFilterForm(forms.Form):
     day = forms.DateField(
         label=_("Day"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
+
+
+class AuditReviewForm(forms.Form):
+    start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    MAX_DAYS = 92
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("start"), data.get("end")
+        if start and end:
+            if end < start:
+                raise forms.ValidationError(_("The end comes before the start."))
+            if (end - start).days >= self.MAX_DAYS:
+                raise forms.ValidationError(
+                    _("Review at most %(days)d days at a time.") % {"days": self.MAX_DAYS}
+                )
+        return data

@@ -17,4 +17,5 @@ urlpatterns = [
     path("users/<int:pk>/roles/", views.assignment_add, name="assignment_add"),
     path("roles/<int:pk>/delete/", views.assignment_remove, name="assignment_remove"),
     path("audit/", views.audit_list, name="audit"),
+    path("audit/review/", views.audit_review, name="audit_review"),
 ]

@@ -13,10 +13,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from fangkong.accounts import selectors, services
+from fangkong.accounts import audit, review, selectors, services
 from fangkong.accounts.forms import (
     AssignmentForm,
     AuditFilterForm,
+    AuditReviewForm,
     SetPasswordForm,
     UserCreateForm,
     UserEditForm,
@@ -182,4 +183,35 @@ def audit_list(request: AuthedRequest) -> HttpResponse:
         request,
         "accounts/audit_list.html",
         {"page": page.get_page(request.GET.get("page")), "form": form},
+    )
+
+
+def audit_review(request: AuthedRequest) -> HttpResponse:
+    """Who revealed and exported personal data in a period, what stands out marked; as a
+    page, or as CSV (itself an export in the log)."""
+    _require(request, Perm.VIEW_AUDIT)
+    today = timezone.localdate()
+    form = AuditReviewForm(
+        request.GET or {"start": today - datetime.timedelta(days=6), "end": today}
+    )
+    result = None
+    if form.is_valid():
+        entries = selectors.audit_list(actor=request.user)
+        result = review.review(entries, form.cleaned_data["start"], form.cleaned_data["end"])
+        if request.GET.get("format") == "csv":
+            audit.record(
+                actor=request.user, action=audit.Action.EXPORT,
+                changes={"audit_review": f"{result.start}..{result.end}",
+                         "rows": len(result.rows)},
+            )  # fmt: skip
+            response = HttpResponse(
+                "\ufeff" + review.review_csv(result), content_type="text/csv; charset=utf-8"
+            )
+            name = f"audit-review-{result.start}-{result.end}.csv"
+            response["Content-Disposition"] = f'attachment; filename="{name}"'
+            return response
+    return render(
+        request,
+        "accounts/audit_review.html",
+        {"form": form, "result": result, "limit": review.DAILY_REVEALS},
     )

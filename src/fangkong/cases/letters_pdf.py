@@ -15,6 +15,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from fangkong.cases.models import AssistanceLetter, Direction
+from fangkong.core import watermark
 from fangkong.observation.notice import ID_LABELS, chinese_date
 from fangkong.people import risk
 from fangkong.people.models import Sex
@@ -69,11 +70,14 @@ def _refuse_fetch(url: str, *args: object, **kwargs: object) -> NoReturn:
     raise ValueError(f"the letter fetches nothing: {url}")
 
 
-def letter_pdf(letter: AssistanceLetter) -> bytes:
+def letter_pdf(letter: AssistanceLetter, actor: Any | None = None) -> bytes:
+    """The PDF, stamped with who printed it and when (``actor``; none: unstamped)."""
     from weasyprint import HTML  # imported late: it loads Pango and fontconfig
 
     with translation.override("zh-hans"):
-        html = render_to_string("cases/letter_pdf.html", letter_context(letter))
+        html = watermark.pdf_html(
+            render_to_string("cases/letter_pdf.html", letter_context(letter)), actor
+        )
     pdf = HTML(string=html, base_url=None, url_fetcher=_refuse_fetch).write_pdf()
     assert pdf is not None  # write_pdf() without a target returns the bytes
     return pdf

@@ -158,6 +158,6 @@ def letter_pdf(request: AuthedRequest, pk: int) -> HttpResponse:
     ):
         raise PermissionDenied
     return pdf_response(
-        request, letters_pdf.letter_pdf(letter), target=letter,
+        request, letters_pdf.letter_pdf(letter, request.user), target=letter,
         filename=f"letter-{letter.pk}.pdf", letter=letter.number,
     )  # fmt: skip

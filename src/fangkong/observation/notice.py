@@ -12,6 +12,7 @@ from typing import Any, NoReturn
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from fangkong.core import watermark
 from fangkong.observation.models import Observation, State
 from fangkong.orgunits.models import Level, OrgUnit
 from fangkong.people.idnumbers import IdType
@@ -74,11 +75,14 @@ def _refuse_fetch(url: str, *args: object, **kwargs: object) -> NoReturn:
     raise ValueError(f"the notice fetches nothing: {url}")
 
 
-def notice_pdf(observation: Observation) -> bytes:
+def notice_pdf(observation: Observation, actor: Any | None = None) -> bytes:
+    """The PDF, stamped with who printed it and when (``actor``; none: unstamped)."""
     from weasyprint import HTML  # imported late: it loads Pango and fontconfig
 
     with translation.override("zh-hans"):
-        html = render_to_string("observation/notice.html", notice_context(observation))
+        html = watermark.pdf_html(
+            render_to_string("observation/notice.html", notice_context(observation)), actor
+        )
     pdf = HTML(string=html, base_url=None, url_fetcher=_refuse_fetch).write_pdf()
     assert pdf is not None  # write_pdf() without a target returns the bytes
     return pdf

@@ -297,7 +297,7 @@ def release_notice(request: AuthedRequest, pk: int) -> HttpResponse:
     if observation.state != State.RELEASED or not observation.notice_number:
         raise PermissionDenied
     return pdf_response(
-        request, notice.notice_pdf(observation), target=observation,
+        request, notice.notice_pdf(observation, request.user), target=observation,
         filename=f"notice-{observation.notice_number}.pdf", notice=observation.notice_number,
     )  # fmt: skip
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from fangkong.accounts import audit
 from fangkong.accounts.models import User
+from fangkong.core import watermark
 from fangkong.core.roles import Perm
 from fangkong.core.scoping import has_perm_at
 from fangkong.orgunits.importing_rows import COLUMNS, EXPORT_HEADERS, EXPORT_LEVEL_WORDS
@@ -66,12 +67,14 @@ def _csv(rows: Iterable[Row]) -> bytes:
     return buffer.getvalue().encode("utf-8-sig")
 
 
-def _xlsx(rows: Iterable[Row], sheet_name: str) -> bytes:
+def _xlsx(rows: Iterable[Row], sheet_name: str, actor: User | None = None) -> bytes:
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(
         buffer, {"in_memory": True, "strings_to_numbers": False, "strings_to_formulas": False}
     )
     sheet = book.add_worksheet(sheet_name[:31])
+    if actor is not None:
+        watermark.xlsx(book, [sheet], actor)
     bold = book.add_format({"bold": True})
     # Codes are text: as numbers Excel would show 3.70102E+11 and lose the leading zeros.
     text = book.add_format({"num_format": "@"})
@@ -89,11 +92,11 @@ def _xlsx(rows: Iterable[Row], sheet_name: str) -> bytes:
     return buffer.getvalue()
 
 
-def _render(rows: list[Row], fmt: str, sheet_name: str) -> bytes:
+def _render(rows: list[Row], fmt: str, sheet_name: str, actor: User | None = None) -> bytes:
     if fmt == "csv":
         return _csv(rows)
     if fmt == "xlsx":
-        return _xlsx(rows, sheet_name)
+        return _xlsx(rows, sheet_name, actor)
     raise ValueError(f"unknown export format: {fmt!r}")
 
 
@@ -102,7 +105,7 @@ def export_units(*, actor: User, root: OrgUnit, fmt: Format) -> tuple[bytes, str
     if not has_perm_at(actor, Perm.EXPORT, root.path):
         raise PermissionDenied(_("You may not do this here."))
     rows = _unit_rows(actor, root)
-    content = _render(rows, fmt, root.code)
+    content = _render(rows, fmt, root.code, actor)
     file_name = f"units-{root.code}-{timezone.localdate():%Y%m%d}.{fmt}"
     audit.record(
         actor=actor,

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from fangkong.accounts import audit
 from fangkong.accounts.models import User
+from fangkong.core import watermark
 from fangkong.core.roles import Perm
 from fangkong.core.scoping import has_perm_at, scope_roots
 from fangkong.people.importing.mapping import COLUMNS
@@ -58,6 +59,7 @@ def export_persons(
                     "strings_to_urls": False, "tmpdir": tempfile.gettempdir()},
         )  # fmt: skip
         sheet = book.add_worksheet(_("Persons"))
+        watermark.xlsx(book, [sheet], actor)
         bold = book.add_format({"bold": True})
         header = [str(COLUMNS[f][0]) for f in FIELDS] + [_("status"), _("until")]
         sheet.write_row(0, 0, header, bold)

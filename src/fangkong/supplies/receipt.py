@@ -12,6 +12,7 @@ from typing import Any, NoReturn
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from fangkong.core import watermark
 from fangkong.observation.notice import chinese_date
 from fangkong.orgunits.models import Level
 from fangkong.supplies.models import Donation, DonationKind
@@ -65,11 +66,14 @@ def _refuse_fetch(url: str, *args: object, **kwargs: object) -> NoReturn:
     raise ValueError(f"the receipt fetches nothing: {url}")
 
 
-def receipt_pdf(donation: Donation) -> bytes:
+def receipt_pdf(donation: Donation, actor: Any | None = None) -> bytes:
+    """The PDF, stamped with who printed it and when (``actor``; none: unstamped)."""
     from weasyprint import HTML  # imported late: it loads Pango and fontconfig
 
     with translation.override("zh-hans"):
-        html = render_to_string("supplies/receipt.html", receipt_context(donation))
+        html = watermark.pdf_html(
+            render_to_string("supplies/receipt.html", receipt_context(donation)), actor
+        )
     pdf = HTML(string=html, base_url=None, url_fetcher=_refuse_fetch).write_pdf()
     assert pdf is not None
     return pdf

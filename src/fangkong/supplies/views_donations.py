@@ -89,7 +89,7 @@ def donation_receipt(request: AuthedRequest, pk: int) -> HttpResponse:
     if not has_perm_at(request.user, Perm.MANAGE_SUPPLIES, donation.org_path):
         raise PermissionDenied
     return pdf_response(
-        request, receipt.receipt_pdf(donation), target=donation,
+        request, receipt.receipt_pdf(donation, request.user), target=donation,
         filename=f"receipt-{donation.number}.pdf", receipt=donation.number,
     )  # fmt: skip
 

@@ -417,3 +417,11 @@ def test_receiving_through_the_page(world: World, login):
     assert again.status_code == 200 and again.context["form"].errors["number"]
     other = login(world.b.epidemiologist).post(reverse("cases:letter_receive"), data)
     assert other.status_code == 200 and other.context["form"].errors["unit"]
+
+
+def test_a_printed_letter_names_who_printed_it_and_when(world: World, login):
+    letter = letters.letter_send(actor=world.a.epidemiologist, letter=drafted(world))
+    response = login(world.a.epidemiologist).get(reverse("cases:letter_pdf", args=[letter.pk]))
+    text = page_text(response.content)
+    assert f"({world.a.epidemiologist.username})" in text
+    assert timezone.localdate().isoformat() in text

@@ -68,3 +68,17 @@ def test_the_export_takes_the_search_kept_in_the_session(world: World, login):
 
 def test_a_role_without_export_is_refused(world: World, login):
     assert login(world.a.grid_worker_local).get(reverse("people:export")).status_code == 403
+
+
+def test_the_export_is_stamped_with_who_and_when(world: World, login):
+    import zipfile
+
+    _people(world)
+    response = login(world.a.community_officer).get(reverse("people:export"))
+    with zipfile.ZipFile(io.BytesIO(response.content)) as book:
+        sheet = book.read("xl/worksheets/sheet1.xml").decode()
+        core = book.read("docProps/core.xml").decode()
+    username = world.a.community_officer.username
+    assert f"({username})" in sheet and "oddHeader" in sheet and "oddFooter" in sheet
+    assert f"<dc:creator>{username}</dc:creator>" in core
+    assert len(_rows(response)) == 2  # the stamp is not a row the importer would read back
