@@ -25,3 +25,5 @@ urlpatterns = [
     path("supplies/", include("fangkong.supplies.urls")),
     path("api/", api_urls()),
 ]
+
+handler500 = "fangkong.core.errors.server_error"

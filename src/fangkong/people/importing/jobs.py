@@ -124,6 +124,24 @@ def run_job(job: ImportJob, *, workers: int | None = None) -> ImportJob:
             raise
 
 
+def resumable() -> list[ImportJob]:
+    """Jobs that stopped before the end (a killed worker leaves its job running; an error
+    marks it failed) and still have their upload: run again, they finish the work.
+
+    Running a job again is safe: each batch was loaded in its own transaction, so a batch is
+    either all in or not at all, and the loader matches every row by its document (or name
+    and household), so the rows already in are found, not added twice.
+    """
+    jobs = ImportJob.objects.filter(status__in=[ImportStatus.RUNNING, ImportStatus.FAILED]).exclude(
+        file=""
+    )
+    return [
+        job
+        for job in jobs.select_related("unit", "created_by")
+        if job.file.storage.exists(job.file.name)
+    ]
+
+
 def _run(job: ImportJob, workers: int | None) -> ImportJob:
     path = Path(job.file.path)
     total = count_rows(path, job.filename)
