@@ -294,3 +294,36 @@ def test_a_huge_page_number_is_refused_not_a_server_error(world: World, client):
     client.force_login(world.a.admin)
     response = client.get(reverse("api:list_units"), {"page": "99999999999999999999"})
     assert response.status_code == 422
+
+
+GET_PAGES = [e for e in ENDPOINTS if e.method == "GET" and not e.api]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("endpoint", GET_PAGES, ids=lambda e: e.name)
+def test_a_post_to_any_page_is_refused_to_whoever_may_not_open_it(
+    endpoint: Endpoint, world: World, client
+):
+    """Every page also answers POST (its form): generated from the GET rows, so a new page
+    is covered without a row of its own. Whoever may not open the page cannot post to it
+    either, whatever the post holds; whoever may, gets no server error from an empty post.
+    What a post does for those allowed is the business of the page's own POST rows."""
+    url = reverse(endpoint.name, args=endpoint.args(world))
+
+    def post():
+        with transaction.atomic():
+            response = client.post(url, {})
+            transaction.set_rollback(True)
+        return response
+
+    client.logout()
+    anonymous = post()
+    assert anonymous.status_code == 302 and "/login/" in anonymous.url
+    for user in everyone(world):
+        client.force_login(user)
+        response = post()
+        cell = f"POST {endpoint.name} as {user.username}: {response.status_code}"
+        if expected_allowed(endpoint, user, world):
+            assert response.status_code < 500, cell
+        else:
+            assert response.status_code in (403, 404, 405), cell
