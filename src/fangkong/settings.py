@@ -173,6 +173,8 @@ INSTALLED_APPS = [
     "fangkong.notices",
     "fangkong.tips",
     "fangkong.supplies",
+    "fangkong.duty",
+    "fangkong.places",
 ]
 
 MIDDLEWARE = [

@@ -23,6 +23,8 @@ urlpatterns = [
     path("tips/manage/", include("fangkong.tips.urls")),
     path("tips/", include("fangkong.tips.urls_public")),
     path("supplies/", include("fangkong.supplies.urls")),
+    path("duty/", include("fangkong.duty.urls")),
+    path("places/", include("fangkong.places.urls")),
     path("api/", api_urls()),
 ]
 

@@ -106,6 +106,8 @@ SECTIONS = (
         ("screening:declaration", "screening:poster"),
     ),
     Section("tips", "tips:index", _("Tips"), "inbox", Perm.HANDLE_TIPS, ("tips:",)),
+    Section("places", "places:index", _("Places"), "droplet", Perm.VIEW_PLACES, ("places:",)),
+    Section("duty", "duty:index", _("Duty"), "clock", Perm.VIEW_DUTY, ("duty:",)),
     Section("units", "orgunits:index", _("Units"), "tree", Perm.VIEW_UNITS, ("orgunits:",)),
     Section(
         "users",

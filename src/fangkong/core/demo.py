@@ -39,9 +39,11 @@ from fangkong.checkpoints.demo import load_checkpoints
 from fangkong.core import stamps
 from fangkong.core.paths import child_path, segment
 from fangkong.core.roles import Role
+from fangkong.duty.demo import load_duty
 from fangkong.observation.demo import load_observation
 from fangkong.orgunits.models import Level, OrgUnit, UnitLeader
 from fangkong.people.demo import load_registry
+from fangkong.places.demo import load_places
 from fangkong.reports.demo import load_reports
 from fangkong.screening.demo import load_screening
 from fangkong.supplies.demo import load_supplies
@@ -636,6 +638,8 @@ def load_demo(
     contacts = load_cases(district, seed=spec.seed)
     supplies = load_supplies(district, seed=spec.seed)
     tips = load_tips(district, seed=spec.seed)
+    duty = load_duty(district, seed=spec.seed)
+    disinfections = load_places(district, seed=spec.seed)
     reports = load_reports(district, seed=spec.seed)
     bulletins = load_bulletins(district)
     timings["registry"] = time.perf_counter() - mark
@@ -655,6 +659,8 @@ def load_demo(
             "contacts": contacts,
             "supplies": supplies,
             "tips": tips,
+            "duty": duty,
+            "disinfections": disinfections,
             "reports": reports,
             "bulletins": bulletins,
         },

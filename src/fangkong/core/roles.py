@@ -53,6 +53,18 @@ class Perm(StrEnum):
     ISSUE_SUPPLIES = "fangkong.issue_supplies"
     # Run stores: receive, transfer, write off, correct; donations; approve and fulfil requests.
     MANAGE_SUPPLIES = "fangkong.manage_supplies"
+    # Duty (值班/站岗): read posts, rosters and coverage.
+    VIEW_DUTY = "fangkong.view_duty"
+    # Check people in and out at a post (the post's lead, or the person on duty).
+    RECORD_DUTY = "fangkong.record_duty"
+    # Run posts, the people who stand them, shifts and assignments.
+    MANAGE_DUTY = "fangkong.manage_duty"
+    # Places (消杀/场所管控): read public places, disinfection plans and logs, venues.
+    VIEW_PLACES = "fangkong.view_places"
+    # Log a disinfection from the field, record a venue inspection.
+    RECORD_DISINFECTION = "fangkong.record_disinfection"
+    # Run places and plans, and issue venue control orders (close, restrict, reopen).
+    MANAGE_PLACES = "fangkong.manage_places"
 
 
 class Role(models.TextChoices):
@@ -111,6 +123,12 @@ ROLE_PERMS: dict[Role, frozenset[Perm]] = {
         Perm.REQUEST_SUPPLIES,
         Perm.ISSUE_SUPPLIES,
         Perm.MANAGE_SUPPLIES,
+        Perm.VIEW_DUTY,
+        Perm.RECORD_DUTY,
+        Perm.MANAGE_DUTY,
+        Perm.VIEW_PLACES,
+        Perm.RECORD_DISINFECTION,
+        Perm.MANAGE_PLACES,
     },
     Role.EPIDEMIOLOGIST: _EVERYONE
     | {
@@ -125,6 +143,7 @@ ROLE_PERMS: dict[Role, frozenset[Perm]] = {
         Perm.MANAGE_OBSERVATION,
         Perm.DIAGNOSE_CASES,
         Perm.MANAGE_CASES,
+        Perm.VIEW_PLACES,
     },
     Role.UNIT_OFFICER: _EVERYONE
     | {
@@ -150,6 +169,12 @@ ROLE_PERMS: dict[Role, frozenset[Perm]] = {
         Perm.VIEW_SUPPLIES,
         Perm.REQUEST_SUPPLIES,
         Perm.ISSUE_SUPPLIES,
+        Perm.VIEW_DUTY,
+        Perm.RECORD_DUTY,
+        Perm.MANAGE_DUTY,
+        Perm.VIEW_PLACES,
+        Perm.RECORD_DISINFECTION,
+        Perm.MANAGE_PLACES,
     },
     Role.GRID_WORKER: _EVERYONE
     | {
@@ -161,9 +186,20 @@ ROLE_PERMS: dict[Role, frozenset[Perm]] = {
         Perm.RECEIVE_ALERTS,
         Perm.RECORD_FOLLOWUPS,
         Perm.HANDLE_TIPS,
+        Perm.VIEW_DUTY,
+        Perm.RECORD_DUTY,
+        Perm.VIEW_PLACES,
+        Perm.RECORD_DISINFECTION,
     },
     Role.CHECKPOINT: _EVERYONE
-    | {Perm.RECORD_PASSAGES, Perm.VIEW_PASSAGES, Perm.RECORD_REFERRALS, Perm.RECEIVE_ALERTS},
+    | {
+        Perm.RECORD_PASSAGES,
+        Perm.VIEW_PASSAGES,
+        Perm.RECORD_REFERRALS,
+        Perm.RECEIVE_ALERTS,
+        Perm.VIEW_DUTY,
+        Perm.RECORD_DUTY,
+    },
     Role.CLINICIAN: _EVERYONE
     | {
         Perm.REVEAL_PERSONAL,
@@ -178,6 +214,8 @@ ROLE_PERMS: dict[Role, frozenset[Perm]] = {
         Perm.REQUEST_SUPPLIES,
         Perm.ISSUE_SUPPLIES,
         Perm.MANAGE_SUPPLIES,
+        Perm.VIEW_PLACES,
+        Perm.RECORD_DISINFECTION,
     },
     Role.VIEWER: _EVERYONE,
 }

@@ -128,6 +128,8 @@ MATRIX_APPS = (
     "supplies",
     "bulletin",
     "tips",
+    "duty",
+    "places",
 )
 
 

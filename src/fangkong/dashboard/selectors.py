@@ -188,12 +188,19 @@ def overdue(
 
 
 def support(unit: OrgUnit) -> dict[str, dict[str, int]]:
-    """The support modules' alerts in the subtree: stock and supply requests, tips (one
-    aggregate query each)."""
+    """The support modules' alerts in the subtree: stock and supply requests, tips, duty
+    posts short of people, disinfection and venues (a few aggregate queries each)."""
+    from fangkong.duty.selectors import alert_counts as duty_alerts
+    from fangkong.places.selectors import alert_counts as places_alerts
     from fangkong.supplies.selectors import alert_counts as supplies_alerts
     from fangkong.tips.selectors import alert_counts as tips_alerts
 
-    return {"supplies": supplies_alerts(unit), "tips": tips_alerts(unit)}
+    return {
+        "supplies": supplies_alerts(unit),
+        "tips": tips_alerts(unit),
+        "duty": duty_alerts(unit),
+        "places": places_alerts(unit),
+    }
 
 
 # --- drill-down -----------------------------------------------------------------------------

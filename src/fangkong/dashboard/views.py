@@ -61,6 +61,8 @@ def dashboard(request: AuthedRequest, unit: int | None = None) -> HttpResponse:
         "supplies": has_perm_at(user, Perm.VIEW_SUPPLIES, path),
         "triage": has_perm_at(user, Perm.TRIAGE_TIPS, path),
         "tips": has_perm_at(user, Perm.HANDLE_TIPS, path),
+        "duty": has_perm_at(user, Perm.VIEW_DUTY, path),
+        "places": has_perm_at(user, Perm.VIEW_PLACES, path),
     }
     return render(
         request,

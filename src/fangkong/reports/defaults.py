@@ -31,6 +31,7 @@ DEFAULTS: list[Default] = [
     Default("overdue_handoffs", Level.GRID, "overdue_handoffs"),
     Default("masks_distributed", Level.GRID, ""),
     Default("volunteers_on_duty", Level.GRID, ""),
+    Default("places_disinfected", Level.GRID, ""),
 ]
 
 LABELS: dict[str, object] = {
@@ -48,6 +49,7 @@ LABELS: dict[str, object] = {
     "overdue_handoffs": _("Overdue arrival hand-offs"),
     "masks_distributed": _("Masks distributed"),
     "volunteers_on_duty": _("Volunteers on duty"),
+    "places_disinfected": _("Public places disinfected"),
 }
 
 

@@ -163,11 +163,11 @@ def test_reported_figures_and_completeness_are_the_reports_apps(world, epidemic,
     yesterday = timezone.localdate() - timedelta(days=1)
     report_services.report_submit(
         actor=world.a.grid_worker_local, unit=world.a.grid, day=yesterday,
-        values={"masks_distributed": 120, "volunteers_on_duty": 4},
+        values={"masks_distributed": 120, "volunteers_on_duty": 4, "places_disinfected": 2},
     )  # fmt: skip
     report_services.report_submit(
         actor=world.a.commander, unit=world.a.grid2, day=yesterday,
-        values={"masks_distributed": 7, "volunteers_on_duty": 1},
+        values={"masks_distributed": 7, "volunteers_on_duty": 1, "places_disinfected": 0},
     )  # fmt: skip
     report_services.report_zero(actor=world.a.commander, unit=world.a.street2, day=yesterday)
     now = _at(hour)

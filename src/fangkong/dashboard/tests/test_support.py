@@ -32,3 +32,24 @@ def test_low_stock_and_new_tips_show_where_they_are(world, login):
     # A grid worker sees the counts of the grid, and no link to pages it may not open.
     grid = login(world.a.grid_worker_local).get(reverse("dashboard:unit", args=[world.a.grid.pk]))
     assert reverse("supplies:alerts") not in grid.content.decode()
+
+
+def test_duty_posts_short_of_people_and_closed_venues_show_where_they_are(world, login):
+    from fangkong.duty.tests.helpers import post
+    from fangkong.places import services as places
+    from fangkong.places.tests.helpers import venue
+
+    post(world, staffing="0-24:2")  # nobody on shift: short in every hour
+    ktv = venue(world)
+    places.order_issue(
+        actor=world.a.commander, venue=ktv, kind="closed", basis="历下防控指挥部〔2020〕3号"
+    )
+    page = login(world.a.commander).get(reverse("dashboard:unit", args=[world.a.district.pk]))
+    support = page.context["support"]
+    assert support["duty"]["gaps_now"] == 1
+    assert support["places"]["closed_venues"] == 1
+    html = page.content.decode()
+    assert reverse("duty:alerts") in html and reverse("places:venues") in html
+    theirs = login(world.b.commander).get(reverse("dashboard:unit", args=[world.b.district.pk]))
+    assert theirs.context["support"]["duty"]["gaps_now"] == 0
+    assert theirs.context["support"]["places"]["closed_venues"] == 0

@@ -18,11 +18,11 @@ from fangkong.reports.models import Amendment, DailyReport, Indicator
 pytestmark = pytest.mark.django_db
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-TYPED = {"masks_distributed": 120, "volunteers_on_duty": 4}
+TYPED = {"masks_distributed": 120, "volunteers_on_duty": 4, "places_disinfected": 6}
 
 
 def _zero_typed() -> dict[str, int]:
-    return {"masks_distributed": 0, "volunteers_on_duty": 0}
+    return {"masks_distributed": 0, "volunteers_on_duty": 0, "places_disinfected": 0}
 
 
 def test_the_default_data_set_is_seeded_with_computed_and_typed_indicators(db):
@@ -108,7 +108,7 @@ def test_typed_values_must_be_whole_numbers_not_below_zero(world):
         with pytest.raises(ValidationError) as refused:
             services.report_submit(
                 actor=world.a.grid_worker_local, unit=world.a.grid, day=day,
-                values={"masks_distributed": bad, "volunteers_on_duty": 1},
+                values={"masks_distributed": bad, "volunteers_on_duty": 1, "places_disinfected": 0},
             )  # fmt: skip
         assert "masks_distributed" in refused.value.message_dict
     with pytest.raises(ValidationError):

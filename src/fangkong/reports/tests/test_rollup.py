@@ -59,7 +59,8 @@ def test_each_level_adds_up_to_the_sum_of_its_grids(world, tree):
                         )
                         services.report_submit(
                             actor=actor, unit=grid, day=day,
-                            values={"masks_distributed": masks, "volunteers_on_duty": volunteers},
+                            values={"masks_distributed": masks, "volunteers_on_duty": volunteers,
+                                    "places_disinfected": 0},
                         )  # fmt: skip
                         for above in (grid, community, street, district):
                             add(above, masks, volunteers)

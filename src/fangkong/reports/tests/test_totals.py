@@ -92,7 +92,11 @@ def test_totals_kept_on_write_equal_the_totals_recomputed(world, shape, plan, mo
                 due = deadline(unit, day)
                 now = min(due + timedelta(minutes=late_by), timezone.now())
                 report = DailyReport.objects.filter(unit=unit, day=day, state="submitted").first()
-                typed = {"masks_distributed": masks, "volunteers_on_duty": masks % 7}
+                typed = {
+                    "masks_distributed": masks,
+                    "volunteers_on_duty": masks % 7,
+                    "places_disinfected": 0,
+                }
                 if report is None and action == "zero":
                     services.report_zero(actor=actor, unit=unit, day=day, now=now)
                 elif report is None:
@@ -124,7 +128,7 @@ def _submit_all(units: list[OrgUnit], day, actor, skip: set[int], late: set[int]
         now = due + timedelta(minutes=5) if i in late else due - timedelta(hours=1)
         services.report_submit(
             actor=actor, unit=unit, day=day, now=now,
-            values={"masks_distributed": i, "volunteers_on_duty": 1},
+            values={"masks_distributed": i, "volunteers_on_duty": 1, "places_disinfected": 0},
         )  # fmt: skip
 
 
