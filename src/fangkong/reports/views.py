@@ -85,18 +85,17 @@ def report_detail(request: AuthedRequest, unit: int, day: str) -> HttpResponse:
     report = DailyReport.objects.filter(unit=target, day=reported_day).first()
     may = services.may_submit(request.user, target)
     indicators = services.indicators_for(target)
-    computed = (
-        report.values if report and report.is_submitted
-        else services.report_prefill(target, reported_day)
-    )  # fmt: skip
+    action = request.POST.get("action", "")
+    bound = action in ("submit", "amend")
     values = report.values if report else {}
-    if not report or not report.is_submitted:
+    # The suggestions and the figures from the line lists are for the page: a submission
+    # computes its own (the deadline burst showed the page's work done twice per post).
+    if request.method != "POST" and (not report or not report.is_submitted):
         typed = [i.code for i in indicators if not i.computed and i.code not in values]
         values = suggest.suggested(target.path, reported_day, typed) | values
-    action = request.POST.get("action", "")
     form = ReportForm(
-        request.POST if action in ("submit", "amend") else None, indicators=indicators,
-        initial_values=values, prefix="v",
+        request.POST if bound else None, indicators=indicators, initial_values=values,
+        prefix="v",
     )  # fmt: skip
     amend = AmendForm(request.POST if action == "amend" else None)
     if request.method == "POST":
@@ -126,6 +125,10 @@ def report_detail(request: AuthedRequest, unit: int, day: str) -> HttpResponse:
                     messages.error(request, problem)
                 return redirect(request.path)
             errors_to(form, error)
+    computed = (
+        report.values if report and report.is_submitted
+        else services.report_prefill(target, reported_day)
+    )  # fmt: skip
     due = deadline(target, reported_day)
     return render(
         request,

@@ -97,3 +97,28 @@ def test_the_typed_masks_start_from_what_the_supplies_ledger_handed_out(world, l
     # Only a starting value: what the grid worker types is what is reported.
     other = login(world.a.commander).get(_url(world.a.grid2, timezone.localdate()))
     assert other.context["form"]["masks_distributed"].value() is None
+
+
+def test_a_post_does_the_pages_work_only_when_it_shows_the_page(world, login, monkeypatch):
+    """The figures from the line lists and the suggestions are computed by the submission
+    itself, once; the page's own copy only when a page is shown (the deadline burst)."""
+    from fangkong.reports import services, suggest
+
+    calls = {"prefill": 0, "suggest": 0}
+    prefill, suggested = services.report_prefill, suggest.suggested
+
+    def counted_prefill(*args, **kwargs):  # type: ignore[no-untyped-def]
+        calls["prefill"] += 1
+        return prefill(*args, **kwargs)
+
+    def counted_suggest(*args, **kwargs):  # type: ignore[no-untyped-def]
+        calls["suggest"] += 1
+        return suggested(*args, **kwargs)
+
+    monkeypatch.setattr(services, "report_prefill", counted_prefill)
+    monkeypatch.setattr(suggest, "suggested", counted_suggest)
+    day = timezone.localdate() - timedelta(days=1)
+    client = login(world.a.community_officer)
+    assert client.post(_url(world.a.community, day), {"action": "zero"}).status_code == 302
+    assert calls == {"prefill": 1, "suggest": 0}
+    assert DailyReport.objects.get(unit=world.a.community, day=day).zero
