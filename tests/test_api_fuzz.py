@@ -10,6 +10,8 @@ from __future__ import annotations
 import pytest
 import schemathesis
 from django.core.handlers.wsgi import WSGIHandler
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import content_type_conformance, response_schema_conformance
@@ -19,6 +21,17 @@ from fangkong.core.testing import World
 
 CHECKS = [not_a_server_error, response_schema_conformance, content_type_conformance]
 ROLES = ("commander", "epidemiologist", "grid_worker_local", "checkpoint", "viewer")
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection():  # type: ignore[no-untyped-def]
+    """Called through the bare WSGI handler, the end of each request would close the test's
+    database connection inside its transaction (Django's test client unhooks this too)."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @pytest.fixture

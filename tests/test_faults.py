@@ -41,7 +41,7 @@ def test_the_database_down_at_the_view_keeps_the_submission(world, monkeypatch) 
     response = Client(raise_request_exception=False).post("/tips/", form)
     assert response.status_code == 503
     assert response["Retry-After"] == "30"
-    assert "The database does not answer" in response.content.decode()
+    assert response.context["cause"] == "database"
     assert _kept(response) == form
     assert 'action="/tips/"' in response.content.decode()
 
@@ -82,7 +82,7 @@ def test_another_error_is_a_plain_500(world, monkeypatch) -> None:  # type: igno
     monkeypatch.setattr(public, "submit", broken)
     response = Client(raise_request_exception=False).post("/tips/", _form(world))
     assert response.status_code == 500
-    assert "Something went wrong" in response.content.decode()
+    assert response.context["cause"] == ""
     assert _kept(response) == {}
 
 
@@ -101,7 +101,7 @@ def test_a_full_disk_on_sqlite_is_reported_and_nothing_is_lost(world) -> None:  
         with connection.cursor() as cursor:
             cursor.execute(f"PRAGMA max_page_count = {limit}")
     assert response.status_code == 503
-    assert "disk is full" in response.content.decode()
+    assert response.context["cause"] == "disk_full"
     assert Tip.objects.count() == 0
     again = client.post("/tips/", _kept(response))  # the disk has room again
     assert again.status_code == 200 and "tip-code" in again.content.decode()
