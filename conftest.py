@@ -40,6 +40,17 @@ def _default_language():  # type: ignore[no-untyped-def]
     translation.activate(settings.LANGUAGE_CODE)
 
 
+@pytest.fixture(autouse=True)
+def _no_reference_copies():  # type: ignore[no-untyped-def]
+    """No copy kept in the process (core.stamps) outlives its test: a rolled-back test
+    leaves the stamp as it found it, and SQLite gives the next test's rows the same ids."""
+    from fangkong.core import stamps
+
+    stamps.forget()
+    yield
+    stamps.forget()
+
+
 # accounts/migrations/0003_audit_append_only.py
 AUDIT_TRIGGER = "ALTER TABLE accounts_auditentry {} TRIGGER accounts_auditentry_append_only"
 

@@ -113,6 +113,7 @@ class City:
         self.computed = {d.code: n for n, d in enumerate(DEFAULTS) if d.source}
         # A report's values: the twelve computed indicators first, then the typed ones.
         assert list(self.computed.values()) == list(range(12)), "reports.defaults changed"
+        assert len(self.codes) - 12 <= 3, "reports.defaults: more typed indicators than drawn"
         # Sealed numbers from pools: the benchmark counts, it never decrypts; each row still
         # gets a blind index of its own, so that the unique index is as large as in use.
         born = date(1950, 1, 1)
@@ -499,7 +500,10 @@ class City:
         for number in range(DAYS):
             day = Day(self, number, ids)
             for g, unit in enumerate(self.grid_ids):
-                typed = [0 if random() < 0.4 else 20 + int(random() * 380), int(random() * 6)]
+                # Masks handed out, volunteers on duty, places disinfected: as many as the
+                # defaults have typed indicators.
+                typed = [0 if random() < 0.4 else 20 + int(random() * 380), int(random() * 6),
+                         int(random() * 4)][: len(self.codes) - 12]  # fmt: skip
                 values = [*self.figures.get((g, number), zeros), *typed]
                 community = self.communities[self.grid_parent[g]][0]
                 if row := day.report(self.units[unit - 1], values, [community]):

@@ -198,6 +198,19 @@ MIDDLEWARE = [
 # which `fangkong serve` starts beside the server.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
+# "kept": counts of a whole subtree kept for every server worker (core.kept), in a table of
+# the database, made by `fangkong migrate`. A count that took longer than this many
+# seconds is kept; shorter ones are counted afresh on every view.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "kept": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "core_kept",
+        "OPTIONS": {"MAX_ENTRIES": 20_000},
+    },
+}
+FANGKONG_KEEP_SLOWER_THAN: float | None = 0.05
+
 ROOT_URLCONF = "fangkong.urls"
 WSGI_APPLICATION = "fangkong.wsgi.application"
 

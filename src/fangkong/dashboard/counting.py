@@ -2,21 +2,18 @@
 tallies of a unit's subtree, whose cost grows with the subtree (a city: 100,000 units).
 
 :func:`count` does it in a fixed number of grouped queries. :func:`counted` is what the page
-uses: when a count took longer than ``SLOW`` (a street, a city), it is kept in the cache for
-``FRESH`` and every viewer in that time reads it from there, with the time it was counted
-on the page; a small subtree is counted afresh on every view. The daily reports are never
+uses: a count that was slow (a street, a city) is kept for every server worker and counted
+again in the background when it ages (core.kept), and the page shows when it was counted;
+a small subtree is counted afresh on every view. The daily reports are never
 kept: their totals cost a few rows at any size (dashboard.reporting).
 """
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
 
-from django.core.cache import cache
-
+from fangkong.core import kept
 from fangkong.dashboard import live as lines
 from fangkong.dashboard.live import Counts, Moments, StateCount
 from fangkong.dashboard.reporting import reporting_units
@@ -176,6 +173,7 @@ class Counted:
         return self.live.moments.now
 
 
+@kept.counter
 def count(unit: OrgUnit, day: date, now: datetime | None = None) -> Counted:
     """Everything the page counts, afresh: nine grouped queries over the line lists, two for
     the curve, three for the checkpoints, four for screening, one over the units."""
@@ -186,30 +184,9 @@ def count(unit: OrgUnit, day: date, now: datetime | None = None) -> Counted:
     )  # fmt: skip
 
 
-# Counting a city takes seconds; its figures a minute old are as good for the command.
-SLOW = 0.05  # seconds: a count that took longer is kept
-FRESH = 60  # seconds it is kept
-
-
-def _key(unit: OrgUnit, day: date) -> str:
-    # The moment the unit was made too: an id used again (SQLite after a rollback) is not
-    # the same unit. The number after "dashboard" changes with the shape of ``Counted``, so
-    # that a shared cache never hands a new server a copy it cannot read.
-    made = unit.created_at.timestamp() if unit.created_at else ""
-    return f"fangkong.dashboard.1:{unit.pk}:{made}:{unit.path}:{day.isoformat()}"
-
-
 def counted(unit: OrgUnit, day: date, now: datetime | None = None) -> Counted:
-    """:func:`count`, or its copy kept from a count that took longer than ``SLOW`` in the
-    last ``FRESH`` seconds. With ``now`` given, always afresh (the tests, and a past moment)."""
+    """:func:`count`, or a copy kept for every worker when counting it was slow (a street,
+    a city: core.kept). With ``now`` given, always afresh (the tests, and a past moment)."""
     if now is not None:
         return count(unit, day, now)
-    key = _key(unit, day)
-    kept: Any = cache.get(key)
-    if isinstance(kept, Counted):
-        return kept
-    started = time.monotonic()
-    fresh = count(unit, day)
-    if time.monotonic() - started > SLOW:
-        cache.set(key, fresh, FRESH)
-    return fresh
+    return kept.get(count, unit, day)[0]

@@ -13,7 +13,9 @@ from datetime import date, datetime, time, timedelta
 from django.db.models import Q
 from django.utils import timezone
 
+from fangkong.core import kept
 from fangkong.core.paths import subtree_q
+from fangkong.orgunits.models import OrgUnit
 
 
 @dataclass(frozen=True)
@@ -147,3 +149,11 @@ SOURCES: dict[str, Callable[[Window], int]] = {
 
 def compute(source: str, path: str, day: date) -> int:
     return SOURCES[source](Window.of(path, day))
+
+
+@kept.counter
+def line_lists(unit: OrgUnit, day: date) -> dict[str, int]:
+    """Every source for ``unit``'s subtree and ``day``: one query each (kept for every
+    worker when slow, core.kept)."""
+    w = Window.of(unit.path, day)
+    return {name: fn(w) for name, fn in SOURCES.items()}

@@ -15,13 +15,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from fangkong.core import kept
 from fangkong.core.forms import errors_to
 from fangkong.core.roles import Perm
 from fangkong.core.scoping import has_perm_at, scope_roots
 from fangkong.core.types import AuthedRequest
 from fangkong.orgunits import selectors as unit_selectors
 from fangkong.orgunits.models import OrgUnit
-from fangkong.reports import selectors, services, services_indicators, suggest
+from fangkong.reports import prefill, selectors, services, services_indicators, suggest
 from fangkong.reports.deadlines import REPORTING_LEVELS, deadline
 from fangkong.reports.models import DailyReport
 
@@ -149,6 +150,18 @@ def report_detail(request: AuthedRequest, unit: int, day: str) -> HttpResponse:
     )
 
 
+# Units to call a page: enough for a round of calls, short enough for a phone (and quick
+# to write out for a city); the next ones are a tap away.
+TO_CALL = 50
+# Units below shown at first: a city's hundred streets make a long page on a phone. Those
+# with the most missing come first, and the whole list is a tap away (as on the dashboard).
+CHILD_ROWS = 20
+
+
+def _most_missing(rows: list[selectors.ChildRow], limit: int) -> list[selectors.ChildRow]:
+    return sorted(rows, key=lambda r: (-r.missing, -r.late, r.unit.path))[:limit]
+
+
 def completeness(request: AuthedRequest, unit: int | None = None) -> HttpResponse:
     """Who has reported for a day, level by level, and whom to call."""
     if not has_perm_at(request.user, Perm.VIEW_UNITS, None):
@@ -156,14 +169,26 @@ def completeness(request: AuthedRequest, unit: int | None = None) -> HttpRespons
     target = unit_selectors.figures_unit(actor=request.user, pk=unit)
     day = _day(request)
     now = timezone.now()
-    figures = selectors.completeness(target, day, now)
+    try:
+        start = max(0, int(request.GET.get("from", "0")))
+    except ValueError:
+        start = 0
+    figures = selectors.completeness(target, day, now, limit=TO_CALL, start=start)
+    if start and not figures.missing:  # past the end (the list got shorter): from the first
+        figures = selectors.completeness(target, day, now, limit=TO_CALL)
     children = selectors.by_child(target, day, now)
+    every = request.GET.get("all") == "1" or len(children) <= CHILD_ROWS
+    shown = children if every else _most_missing(children, CHILD_ROWS)
+    # The line lists of a whole city take a while to count: a copy kept for every worker
+    # when slow, with the moment it was counted shown (core.kept).
+    lists, counted_at = kept.get(prefill.line_lists, target, day)
     return render(
         request,
         "reports/completeness.html",
-        {"unit": target, "day": day, "figures": figures, "children": children,
+        {"unit": target, "day": day, "figures": figures, "children": children, "shown": shown,
          "crumbs": unit_selectors.breadcrumbs(actor=request.user, unit=target),
-         "rollup": selectors.rollup(target, day),
+         "rollup": selectors.rollup(target, day, line_lists=lists),
+         "counted_at": counted_at, "counted_long_ago": (now - counted_at).total_seconds() > 5,
          "previous": day - timedelta(days=1), "next": day + timedelta(days=1),
          "today": timezone.localdate()},
     )  # fmt: skip

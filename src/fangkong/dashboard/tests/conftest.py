@@ -2,14 +2,14 @@ import pytest
 
 
 @pytest.fixture(autouse=True)
-def _counted_afresh(monkeypatch):  # type: ignore[no-untyped-def]
+def _counted_afresh():  # type: ignore[no-untyped-def]
     """Each test counts afresh, whatever the machine's speed: nothing kept from an earlier
-    count (test_counting.py turns keeping on where it tests it)."""
-    from django.core.cache import cache
+    count (the test settings keep none; test_counting.py turns keeping on where it tests
+    it)."""
+    from django.core.cache import caches
 
-    from fangkong.dashboard import counting
+    from fangkong.core import kept
 
-    monkeypatch.setattr(counting, "SLOW", float("inf"))
-    cache.clear()
+    caches[kept.CACHE].clear()
     yield
-    cache.clear()
+    caches[kept.CACHE].clear()

@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from fangkong.dashboard import counting, selectors
+from fangkong.dashboard import selectors
 from fangkong.dashboard.tests import scenario
 
 pytestmark = pytest.mark.django_db
@@ -19,9 +19,9 @@ def _panels(unit):  # type: ignore[no-untyped-def]
     return data, len(queries)
 
 
-def test_a_slow_count_is_kept_and_read_back_with_the_time_it_was_made(world, monkeypatch):
+def test_a_slow_count_is_kept_and_read_back_with_the_time_it_was_made(world, settings):
     scenario.build(world)
-    monkeypatch.setattr(counting, "SLOW", -1.0)  # every count is slow
+    settings.FANGKONG_KEEP_SLOWER_THAN = -1.0  # every count is slow
     first, counted = _panels(world.a.district)
     again, kept = _panels(world.a.district)
     assert kept < counted
@@ -39,14 +39,14 @@ def test_a_slow_count_is_kept_and_read_back_with_the_time_it_was_made(world, mon
     assert street == counted
 
 
-def test_a_fast_count_or_one_for_a_given_moment_is_never_kept(world, monkeypatch):
+def test_a_fast_count_or_one_for_a_given_moment_is_never_kept(world, settings):
     scenario.build(world)
     _first, counted = _panels(world.a.district)
     _again, again = _panels(world.a.district)
-    assert again == counted  # SLOW is infinite in these tests (conftest)
-    monkeypatch.setattr(counting, "SLOW", -1.0)
+    assert again == counted  # the test settings keep nothing
+    settings.FANGKONG_KEEP_SLOWER_THAN = -1.0
     now = timezone.now()
     selectors.panels(world.a.district, timezone.localdate(), now)
     with CaptureQueriesContext(connection) as queries:
         selectors.panels(world.a.district, timezone.localdate(), now)
-    assert len(queries) == counted
+    assert len(queries) == counted - 1  # counted afresh, without looking for a kept copy

@@ -63,23 +63,47 @@ def test_the_completeness_page_names_whom_to_call(world, login):
     assert world.a.grid.name in names and world.a.community.name in names
 
 
-def test_a_long_list_of_the_missing_is_cut_and_says_how_many_more(world, login, monkeypatch):
-    from fangkong.reports import selectors
+def test_a_long_list_of_the_missing_comes_a_page_at_a_time(world, login, monkeypatch):
+    from fangkong.reports import views
 
     day = timezone.localdate() - timedelta(days=2)
-    real = selectors.completeness
-    monkeypatch.setattr(
-        selectors, "completeness", lambda unit, day, now=None: real(unit, day, now, limit=1)
-    )
-    page = login(world.a.commander).get(reverse("reports:completeness") + f"?day={day.isoformat()}")
+    monkeypatch.setattr(views, "TO_CALL", 1)
+    url = reverse("reports:completeness") + f"?day={day.isoformat()}"
+    browser = login(world.a.commander)
+    page = browser.get(url)
     figures = page.context["figures"]
-    assert len(figures.missing) == 1 and figures.unlisted == figures.total.missing - 1 > 0
+    total = figures.total.missing
+    assert total > 2
+    assert len(figures.missing) == 1 and figures.unlisted == total - 1
     html = page.content.decode()
-    assert f"{figures.unlisted}" in html
+    assert f"第 1–1 个，共 {total} 个" in html and "from=1#to-call" in html
     # Each unit below, with its own count of the missing, opens the same page one level down.
     rows = {r.unit.pk: r for r in page.context["children"]}
     assert rows[world.a.street.pk].missing > 0
     assert reverse("reports:completeness_unit", args=[world.a.street.pk]) in html
+    # The next page: the next unit, nearest levels first, and a way back to the first.
+    seen = [figures.missing[0].unit]
+    for start in range(1, total):
+        figures = browser.get(f"{url}&from={start}").context["figures"]
+        assert figures.start == start and figures.unlisted == total - start - 1
+        seen.append(figures.missing[0].unit)
+    assert len(set(seen)) == total
+    ranks = [u.level_rank for u in seen]
+    assert ranks == sorted(ranks)
+    everyone = selectors_all(world, day)
+    assert [m.unit for m in everyone.missing] == seen
+    last = browser.get(f"{url}&from={total - 1}").content.decode()
+    assert "from=0" not in last and "#to-call" in last and f"第 {total}–{total} 个，共 {total} 个" in last
+    # Past the end (the list got shorter meanwhile), or nonsense: from the first.
+    for asked in (str(total + 5), "x", "-3"):
+        figures = browser.get(f"{url}&from={asked}").context["figures"]
+        assert figures.start == 0 and figures.missing[0].unit == seen[0]
+
+
+def selectors_all(world, day):  # type: ignore[no-untyped-def]
+    from fangkong.reports import selectors
+
+    return selectors.completeness(world.a.district, day, limit=1000)
 
 
 def test_the_typed_masks_start_from_what_the_supplies_ledger_handed_out(world, login):
@@ -122,3 +146,56 @@ def test_a_post_does_the_pages_work_only_when_it_shows_the_page(world, login, mo
     assert client.post(_url(world.a.community, day), {"action": "zero"}).status_code == 302
     assert calls == {"prefill": 1, "suggest": 0}
     assert DailyReport.objects.get(unit=world.a.community, day=day).zero
+
+
+def test_the_line_lists_of_a_large_subtree_are_kept_and_their_time_shown(world, login, settings):
+    """Counting a city's line lists is slow: a copy is kept for every worker (core.kept),
+    and the page says when it was counted once that is not now."""
+    from django.core.cache import caches
+
+    from fangkong.core import kept
+    from fangkong.reports import prefill
+
+    settings.FANGKONG_KEEP_SLOWER_THAN = -1.0  # every count is slow
+    caches[kept.CACHE].clear()
+    day = timezone.localdate() - timedelta(days=2)
+    url = reverse("reports:completeness") + f"?day={day.isoformat()}"
+    browser = login(world.a.commander)
+    first = browser.get(url)
+    assert "明细统计截至" not in first.content.decode()
+    k = kept.key(prefill.line_lists, world.a.district, day)
+    at, counts = caches[kept.CACHE].get(k)
+    assert counts == prefill.line_lists(world.a.district, day)
+    lists = {r.indicator.code: r.line_list for r in first.context["rollup"]}
+    assert lists["arrivals"] == counts["arrivals"]
+    # A copy two minutes old, with another figure in it: shown as it is, with its time.
+    counts = {**counts, "arrivals": counts["arrivals"] + 7}
+    before = at - timedelta(minutes=2)
+    caches[kept.CACHE].set(k, (before, counts), kept.STALE)
+    page = browser.get(url)
+    html = page.content.decode()
+    assert "明细统计截至" in html
+    assert timezone.localtime(before).strftime("%H:%M") in html
+    rows = {r.indicator.code: r for r in page.context["rollup"]}
+    assert rows["arrivals"].line_list == counts["arrivals"]
+    caches[kept.CACHE].clear()
+
+
+def test_many_units_below_show_those_with_the_most_missing_first(world, login, monkeypatch):
+    from fangkong.reports import views
+
+    monkeypatch.setattr(views, "CHILD_ROWS", 1)
+    day = timezone.localdate() - timedelta(days=2)
+    url = reverse("reports:completeness") + f"?day={day.isoformat()}"
+    browser = login(world.a.commander)
+    page = browser.get(url)
+    children = page.context["children"]
+    assert len(children) == 2  # the two streets
+    shown = page.context["shown"]
+    assert len(shown) == 1
+    assert shown[0].missing == max(c.missing for c in children)
+    html = page.content.decode()
+    assert "先列出未报最多的 1 个单位，共 2 个。" in html and "all=1" in html
+    page = browser.get(url + "&all=1")
+    assert [r.unit for r in page.context["shown"]] == [r.unit for r in children]
+    assert "先列出未报最多的" not in page.content.decode()
