@@ -120,6 +120,7 @@ def main() -> None:
     parser.add_argument("--clients", default="1,8,32,64")
     parser.add_argument("--batches", default="1,4,10,50")
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=0, help="per worker (0: serve's default)")
     parser.add_argument("--no-write", action="store_true")
     args = parser.parse_args()
     prepare_database(args.pg_url)
@@ -129,7 +130,8 @@ def main() -> None:
         **os.environ,
         "PYTHONPATH": os.pathsep.join([str(HERE), os.environ.get("PYTHONPATH", "")]),
     }
-    server = start_server(port, args.workers, env)
+    extra = ("--threads", str(args.threads)) if args.threads else ()
+    server = start_server(port, args.workers, env, extra)
     rows = []
     results: dict[tuple[str, int, int], dict[str, float]] = {}
     try:

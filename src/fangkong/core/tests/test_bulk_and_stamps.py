@@ -76,6 +76,52 @@ def test_the_pipelined_writer_draws_keys_and_reports_a_clash_as_django_does(worl
         writer.flush()
 
 
+TRICKY = ["引号\"与\\反斜杠", "换行\n制表\t", "{花括号,逗号}", "NULL", "", "😷 emoji", "'单引号'"]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the pipelined writer")
+def test_the_pipelined_writer_stores_every_kind_of_value_as_the_orm_reads_it(world: World):
+    """Text that quoting could break, decimals, lists, sealed text, dates, JSON, addresses
+    and empty values come back from the database as they went in."""
+    from fangkong.accounts.models import AuditEntry
+
+    passage = _passage(world, "kinds")
+    passage.save()
+    travellers = []
+    for n, text in enumerate(TRICKY):
+        made = _traveller(passage, n)
+        made.full_name = text
+        made.symptoms = [] if n % 2 else ["cough", "fever"]
+        made.temperature = None if n == 3 else Decimal("36.5") + n
+        travellers.append(made)
+    entry = AuditEntry(
+        actor=world.a.commander, actor_name="指挥长", action=AuditEntry.Action.CREATE,
+        target_type="checkpoints.passage", target_id=str(passage.pk), target_repr=TRICKY[0],
+        changes={"名字": TRICKY, "n": 3, "nested": {"ok": True, "none": None}},
+        note=TRICKY[1], org_path=passage.org_path, ip="2001:db8::1",
+    )  # fmt: skip
+    counts: dict[type[Model], int] = {Traveller: len(travellers), AuditEntry: 1}
+    with transaction.atomic():
+        writer = bulk.Writer()
+        ((row,),) = writer.select([bulk.draw_query(counts)])
+        keys = bulk.drawn(counts, row)
+        for made, key in zip(travellers, keys[Traveller], strict=True):
+            made.pk = key
+        entry.pk = keys[AuditEntry][0]
+        writer.add(travellers)
+        writer.add([entry])
+        writer.flush()
+    for made in travellers:
+        saved = Traveller.objects.get(pk=made.pk)
+        assert (saved.full_name, saved.symptoms, saved.temperature, saved.phone) == (
+            made.full_name, made.symptoms, made.temperature, made.phone)  # fmt: skip
+        assert saved.id_number == made.id_number and saved.passage_id == passage.pk
+    saved_entry = AuditEntry.objects.get(pk=entry.pk)
+    assert saved_entry.changes == entry.changes and saved_entry.note == entry.note
+    assert saved_entry.ip == "2001:db8::1" and saved_entry.target_repr == TRICKY[0]
+    assert saved_entry.at is not None  # the database default applied
+
+
 def test_a_copy_is_kept_while_the_stamp_stands_and_misses_are_not_kept(monkeypatch):
     stamps.forget()
     loads: list[str] = []
