@@ -168,8 +168,10 @@ def main() -> None:
             "—" if kind == "bare" else f"{100 * per_second / bare_rate:.0f} %",
             f"{int(r['bad'] + r['errors'])} / {int(lost)}",
         ])  # fmt: skip
-    command = "uv run python bench/passages_bench.py" + (
-        "" if args.seconds == 10 else f" --seconds {args.seconds}"
+    command = (
+        "uv run python bench/passages_bench.py"
+        + ("" if args.seconds == 10 else f" --seconds {args.seconds}")
+        + (f" --threads {args.threads}" if args.threads else "")
     )
     body = "\n".join([
         "## Checkpoint uploads under load (PostgreSQL)",
@@ -177,7 +179,8 @@ def main() -> None:
         f"`{shlex.join(command.split())}` — {datetime.date.today():%Y-%m-%d}; {machine(args.pg_url)}.",  # noqa: E501
         "",
         f"wrk on the same machine, {args.seconds} s a row, against `fangkong serve` ({args.workers} granian",  # noqa: E501
-        "workers) on PostgreSQL. *Passages*: POST /api/checkpoints/passages with an API key,",
+        f"workers, {args.threads or 'the default'} threads each) on PostgreSQL.",
+        "*Passages*: POST /api/checkpoints/passages with an API key,",
         "1-4 travellers a passage (each a new hand-off, judged by the risk rule against an",
         "affected area; one passage in 50 with a fever); *bare endpoint*: a JSON POST that",
         "inserts one row, on the same server. *vs bare*: passages per second over the bare",

@@ -76,7 +76,7 @@ def test_the_pipelined_writer_draws_keys_and_reports_a_clash_as_django_does(worl
         writer.flush()
 
 
-TRICKY = ["引号\"与\\反斜杠", "换行\n制表\t", "{花括号,逗号}", "NULL", "", "😷 emoji", "'单引号'"]
+TRICKY = ['引号"与\\反斜杠', "换行\n制表\t", "{花括号,逗号}", "NULL", "", "😷 emoji", "'单引号'"]
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the pipelined writer")
