@@ -1,6 +1,8 @@
 """The demo's daily reports: a fortnight of them from every reporting unit, most on time,
-a few late, yesterday's still coming in (some grids and a community are missing), so that
-the completeness page, the roll-up, the dashboard and the bulletin have a history.
+a few late, yesterday's still coming in (some grids and a community are missing), and a
+few grids and a community that never sent the day before yesterday's (past their
+deadline at any hour: the completeness page has someone to call), so that the
+completeness page, the roll-up, the dashboard and the bulletin have a history.
 
 Computed figures are what the line lists say for that day (reports.prefill): a unit whose
 subtree holds no line-list record has only zeros there, which one query per source finds
@@ -63,6 +65,7 @@ def load_reports(district: OrgUnit, *, seed: int = 2020, days: int = DAYS) -> in
     by_unit = _submitter(units)
     indicators = {level: indicators_for(OrgUnit(level=level)) for level in REPORTING_LEVELS}
     reports: list[DailyReport] = []
+    never_sent = _never_sent(units, random.Random(f"{seed}:never-sent"))
     for back in range(days, 0, -1):
         day = today - timedelta(days=back)
         policy_of = policies_under(district.path, day)
@@ -70,6 +73,8 @@ def load_reports(district: OrgUnit, *, seed: int = 2020, days: int = DAYS) -> in
             fate = rng.random()
             if back == 1 and fate < (0.08 if unit.level == Level.GRID else 0.03):
                 continue  # yesterday: not in yet
+            if back == 2 and unit.pk in never_sent:
+                continue  # the day before: never sent, past the deadline
             due = deadline_at(unit.level, day, policy_of(unit.path))
             late = fate > 0.95
             at = due + timedelta(minutes=rng.randint(5, 180) if late else -rng.randint(5, 600))
@@ -102,6 +107,21 @@ def load_reports(district: OrgUnit, *, seed: int = 2020, days: int = DAYS) -> in
         OrgUnit.objects.filter(subtree_q("path", district.path), last_child__gt=0).order_by("path")
     )
     return len(reports)
+
+
+def _never_sent(units: list[OrgUnit], rng: random.Random) -> set[int]:
+    """The units that never sent the day before yesterday's report: about one grid in 30
+    and one community or village in 50, and at least one grid."""
+    grids = [u for u in units if u.level == Level.GRID]
+    out = {
+        u.pk
+        for u in units
+        if u.level in (Level.GRID, Level.COMMUNITY, Level.VILLAGE)
+        and rng.random() < (0.03 if u.level == Level.GRID else 0.02)
+    }
+    if grids and not out & {g.pk for g in grids}:
+        out.add(rng.choice(grids).pk)
+    return out
 
 
 def _typed_figure(rng: random.Random, code: str, level: str) -> int:

@@ -9,6 +9,7 @@ import sqlite3
 import subprocess
 import sys
 from collections import Counter
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import transaction
 from django.db.models import Count
+from django.utils import timezone
 
 from fangkong.accounts.models import Assignment, AuditEntry, User
 from fangkong.core import crypto, demo
@@ -162,6 +164,23 @@ def test_the_loaded_tree_is_consistent() -> None:
     district = OrgUnit.objects.get(parent=None)
     grids = OrgUnit.objects.filter(level=Level.GRID)
     assert sum(grids.values_list("residents", flat=True)) == district.residents == 5_000
+
+
+@pytest.mark.django_db
+def test_the_demo_has_someone_to_call_at_any_hour() -> None:
+    """The day before yesterday's reports are past their deadline whatever the hour, and a
+    few units never sent theirs: the completeness page has a list of whom to call. The days
+    before are complete."""
+    from fangkong.reports import selectors
+
+    demo.load_demo(SMALL)
+    district = OrgUnit.objects.get(parent=None)
+    today = timezone.localdate()
+    missed = selectors.completeness(district, today - timedelta(days=2), limit=1000)
+    assert missed.total.missing == len(missed.missing) > 0
+    assert any(m.unit.level == Level.GRID for m in missed.missing)
+    for back in (3, 7):
+        assert selectors.completeness(district, today - timedelta(days=back)).total.missing == 0
 
 
 @pytest.mark.django_db
