@@ -76,6 +76,12 @@ class Completeness:
         return self.start + len(self.missing)
 
     @property
+    def after(self) -> str:
+        """The last unit listed, as ``completeness(after=...)`` takes it: "level:path"."""
+        last = self.missing[-1].unit if self.missing else None
+        return f"{last.level}:{last.path}" if last else ""
+
+    @property
     def total(self) -> LevelCount:
         t = LevelCount("")
         for c in self.levels:
@@ -85,6 +91,14 @@ class Completeness:
             t.missing += c.missing
             t.pending += c.pending
         return t
+
+
+def parse_after(value: str) -> tuple[str, str] | None:
+    """("level", "path") from "level:path", or None when it is not one."""
+    level, _, path = value.partition(":")
+    if level in LEVEL_RANK and path.isdigit() and path.isascii():
+        return level, path
+    return None
 
 
 def who_answers(unit_ids: list[int]) -> dict[int, list[User]]:
@@ -145,11 +159,14 @@ def _expected(unit: OrgUnit) -> dict[str, int]:
 
 
 def completeness(
-    unit: OrgUnit, day: date, now: datetime | None = None, limit: int = 200, start: int = 0
-) -> Completeness:
+    unit: OrgUnit, day: date, now: datetime | None = None, limit: int = 200, start: int = 0,
+    after: tuple[str, str] | None = None,
+) -> Completeness:  # fmt: skip
     """Per level of ``unit``'s subtree (itself included): who reported ``day`` on time, late,
     not at all, and whom to call about ``limit`` of the missing from the ``start``-th on,
-    nearest levels first, each level in the tree's order.
+    nearest levels first, each level in the tree's order. With ``after`` (the level and
+    path of the unit listed last before), the list goes on from there down the index, and
+    ``start`` only numbers it: a page far down costs what the first one does.
 
     Counts come from the totals kept on write (reports.totals) and one grouped count of the
     units; only the list of the missing looks at units one by one, and stops at ``limit``.
@@ -158,7 +175,7 @@ def completeness(
     start = max(0, start)
     due = uniform_deadlines(unit.path, day)
     if due is None:
-        return _completeness_unit_by_unit(unit, day, now, limit, start)
+        return _completeness_unit_by_unit(unit, day, now, limit, start, after)
     got = totals.per_level(unit, day)
     counts: list[LevelCount] = []
     overdue: list[str] = []
@@ -180,17 +197,21 @@ def completeness(
     # Level by level, nearest first, each in path order: the (level, path) index is walked
     # and the anti-join stops at the limit, instead of sorting the whole tree first. Whole
     # levels before ``start`` are skipped by their count.
-    skip = start
+    skip = 0 if after else start
     by_level = {c.level: c.missing for c in counts}
     for level in sorted(overdue, key=lambda lv: (LEVEL_RANK[lv], lv)):
         if len(missing) >= limit:
             break
+        if after and _order(level, "") < _order(after[0], ""):
+            continue  # listed on the pages before
         if skip >= by_level[level]:
             skip -= by_level[level]
             continue
+        found = OrgUnit.objects.filter(subtree_q("path", unit.path), level=level)
+        if after and level == after[0]:
+            found = found.filter(path__gt=after[1])
         rows = (
-            OrgUnit.objects.filter(subtree_q("path", unit.path), level=level)
-            .filter(~Exists(submitted))
+            found.filter(~Exists(submitted))
             .select_related("parent")
             .only("id", "name", "level", "path", "code", "depth", "parent__name")
             .order_by("path")[skip : skip + limit - len(missing)]
@@ -222,9 +243,15 @@ def _add_names(missing: list[MissingUnit]) -> None:
         m.to_call = names.get(m.unit.id, [])
 
 
+def _order(level: str, path: str) -> tuple[int, str, str]:
+    """Where a unit comes in the list of the missing: nearest level first, then the tree."""
+    return (LEVEL_RANK[level], level, path)
+
+
 def _completeness_unit_by_unit(
-    unit: OrgUnit, day: date, now: datetime, limit: int, start: int = 0
-) -> Completeness:
+    unit: OrgUnit, day: date, now: datetime, limit: int, start: int = 0,
+    after: tuple[str, str] | None = None,
+) -> Completeness:  # fmt: skip
     units = list(
         OrgUnit.objects.filter(subtree_q("path", unit.path), level__in=REPORTING_LEVELS)
         .select_related("parent")
@@ -253,8 +280,12 @@ def _completeness_unit_by_unit(
             missing.append(MissingUnit(u, due))
         else:
             c.pending += 1
-    missing.sort(key=lambda m: (LEVEL_RANK[m.unit.level], m.unit.level, m.unit.path))
-    missing = missing[start : start + limit]
+    missing.sort(key=lambda m: _order(m.unit.level, m.unit.path))
+    if after:
+        missing = [m for m in missing if _order(m.unit.level, m.unit.path) > _order(*after)]
+        missing = missing[:limit]
+    else:
+        missing = missing[start : start + limit]
     _add_names(missing)
     levels = sorted(counts.values(), key=lambda c: (LEVEL_RANK[c.level], c.level))
     return Completeness(day, levels, missing, start)

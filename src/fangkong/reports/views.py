@@ -173,7 +173,8 @@ def completeness(request: AuthedRequest, unit: int | None = None) -> HttpRespons
         start = max(0, int(request.GET.get("from", "0")))
     except ValueError:
         start = 0
-    figures = selectors.completeness(target, day, now, limit=TO_CALL, start=start)
+    after = selectors.parse_after(request.GET.get("after", "")) if start else None
+    figures = selectors.completeness(target, day, now, limit=TO_CALL, start=start, after=after)
     if start and not figures.missing:  # past the end (the list got shorter): from the first
         figures = selectors.completeness(target, day, now, limit=TO_CALL)
     children = selectors.by_child(target, day, now)

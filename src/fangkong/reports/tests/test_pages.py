@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
+from html import unescape
 
 import pytest
 from django.urls import reverse
@@ -76,7 +78,7 @@ def test_a_long_list_of_the_missing_comes_a_page_at_a_time(world, login, monkeyp
     assert total > 2
     assert len(figures.missing) == 1 and figures.unlisted == total - 1
     html = page.content.decode()
-    assert f"第 1–1 个，共 {total} 个" in html and "from=1#to-call" in html
+    assert f"第 1–1 个，共 {total} 个" in html and "from=1&amp;after=" in html
     # Each unit below, with its own count of the missing, opens the same page one level down.
     rows = {r.unit.pk: r for r in page.context["children"]}
     assert rows[world.a.street.pk].missing > 0
@@ -88,6 +90,14 @@ def test_a_long_list_of_the_missing_comes_a_page_at_a_time(world, login, monkeyp
         assert figures.start == start and figures.unlisted == total - start - 1
         seen.append(figures.missing[0].unit)
     assert len(set(seen)) == total
+    # The "more" link carries the last unit listed: each page goes on from there down the
+    # index (no offset to walk past), and lists the same units as the offsets do.
+    followed, html = [], page.content.decode()
+    while link := re.search(r'href="(\?day=[^"]*&amp;from=\d+&amp;after=[^"#]*)#to-call"', html):
+        page = browser.get(reverse("reports:completeness") + unescape(link.group(1)))
+        followed.append(page.context["figures"].missing[0].unit)
+        html = page.content.decode()
+    assert [seen[0], *followed] == seen
     ranks = [u.level_rank for u in seen]
     assert ranks == sorted(ranks)
     everyone = selectors_all(world, day)
@@ -96,9 +106,23 @@ def test_a_long_list_of_the_missing_comes_a_page_at_a_time(world, login, monkeyp
     assert "from=0" not in last and "#to-call" in last
     assert f"第 {total}–{total} 个，共 {total} 个" in last
     # Past the end (the list got shorter meanwhile), or nonsense: from the first.
-    for asked in (str(total + 5), "x", "-3"):
+    for asked in (str(total + 5), "x", "-3", "2&after=grid:9999"):
         figures = browser.get(f"{url}&from={asked}").context["figures"]
         assert figures.start == 0 and figures.missing[0].unit == seen[0]
+    # A cursor that is not one is ignored: the offset alone counts.
+    for nonsense in ("x", "grid:", "nolevel:0001", "grid:00０1"):
+        figures = browser.get(f"{url}&from=1&after={nonsense}").context["figures"]
+        assert figures.missing[0].unit == seen[1]
+    # Units below with deadlines of their own are judged one by one, paged the same way.
+    from fangkong.reports import selectors
+
+    now = timezone.now()
+    for k in range(1, total):
+        after = f"{seen[k - 1].level}:{seen[k - 1].path}"
+        by_unit = selectors._completeness_unit_by_unit(
+            world.a.district, day, now, 1, k, selectors.parse_after(after)
+        )
+        assert [m.unit for m in by_unit.missing] == [seen[k]] and by_unit.start == k
 
 
 def selectors_all(world, day):  # type: ignore[no-untyped-def]
