@@ -2,9 +2,10 @@
 
 import django.db.models.deletion
 import django.db.models.functions.datetime
-import fangkong.core.crypto
 from django.conf import settings
 from django.db import migrations, models
+
+import fangkong.core.crypto
 
 
 class Migration(migrations.Migration):
