@@ -10,13 +10,13 @@ stored nothing, so that a device may send a batch again after losing the answer.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from fangkong.accounts.models import User
@@ -48,6 +48,11 @@ MAX_TRAVELLERS = 80  # a full coach
 DESTINATION_LEVELS = frozenset({Level.COMMUNITY, Level.VILLAGE, Level.GRID, Level.BUILDING})
 BACKDATE = timedelta(days=30)
 CLOCK_SKEW = timedelta(minutes=10)
+# The choices' values, once: ``Choices.values`` builds a new list on every call.
+ID_TYPES = frozenset(IdType.values)
+SYMPTOMS = frozenset(Symptom.values)
+DIRECTIONS = frozenset(Direction.values)
+VEHICLES = frozenset(Vehicle.values)
 
 
 @dataclass
@@ -111,6 +116,24 @@ class Context:
     def areas_for(self, path: str) -> list[Any]:
         return stamps.memo(self.stamp, ("areas", path), lambda: risk.areas_for(path))
 
+    def assess(self, judged_at: str, origin_code: str, origin_name: str, day: date) -> Any:
+        """The risk rule for an arrival on ``day`` at the unit with ``judged_at``; the same
+        for every traveller from the same origin on the same day, so kept. An origin the
+        list of divisions does not hold matches no area whatever its name, and a known
+        one has its canonical name: the copies are as many as the divisions, not as the
+        texts typed."""
+
+        def load() -> Any:
+            journey = TravelRecord(origin_code=origin_code, origin_name=origin_name, arrived_on=day)
+            return risk.assess(
+                travels=[journey], areas=self.areas_for(judged_at),
+                policy_for=self.policy_for(judged_at), today=day,
+            )  # fmt: skip
+
+        name = origin_name if origin_code else ""
+        key = ("assess", judged_at, origin_code, name, day, translation.get_language())
+        return stamps.memo(self.stamp, key, load)
+
     def match_destination(self, root: str, text: str) -> OrgUnit | None:
         """The community, village or grid whose name the address contains (the longest)."""
 
@@ -146,7 +169,7 @@ def _check_traveller(item: TravellerIn, prefix: str, errors: list[tuple[str, str
     person = Traveller(full_name=clean_text(item.full_name)[:50], id_type=item.id_type)
     if not person.full_name:
         errors.append((f"{prefix}full_name", _("Enter the name.")))
-    if item.id_type not in IdType.values:
+    if item.id_type not in ID_TYPES:
         errors.append(
             (f"{prefix}id_type", _("Unknown ID type “%(value)s”.") % {"value": item.id_type})
         )
@@ -169,7 +192,7 @@ def _check_traveller(item: TravellerIn, prefix: str, errors: list[tuple[str, str
         person.temperature = _temperature(item.temperature)
     except ValidationError as error:
         errors.append((f"{prefix}temperature", _message(error)))
-    unknown = [s for s in item.symptoms if s not in Symptom.values]
+    unknown = [s for s in item.symptoms if s not in SYMPTOMS]
     if unknown:
         errors.append(
             (f"{prefix}symptoms", _("Unknown symptom: %(value)s") % {"value": ", ".join(unknown)})
@@ -197,7 +220,7 @@ def _check(
         vehicle=item.vehicle, client_id=clean_text(item.client_id)[:64], recorded_by=actor,
         passed_at=passed_at, destination_text=clean_text(item.destination_text)[:200],
     )  # fmt: skip
-    if item.direction not in Direction.values:
+    if item.direction not in DIRECTIONS:
         errors.append(("direction", _("Choose inbound or outbound.")))
     elif checkpoint.directions != Directions.BOTH and item.direction != checkpoint.directions:
         errors.append(("direction", _("This checkpoint registers only %(direction)s passages.") % {
@@ -206,7 +229,7 @@ def _check(
         errors.append(("passed_at", _("The time of passage is in the future.")))
     elif passage.passed_at < now - BACKDATE:
         errors.append(("passed_at", _("The time of passage is more than 30 days ago.")))
-    if item.vehicle not in Vehicle.values:
+    if item.vehicle not in VEHICLES:
         errors.append(("vehicle", _("Choose the kind of vehicle.")))
     elif item.vehicle == Vehicle.ON_FOOT:
         passage.plate = ""
@@ -252,16 +275,9 @@ def _judge(passage: Passage, travellers: list[Traveller], ctx: Context) -> None:
     day = timezone.localtime(passage.passed_at).date()
     threshold = ctx.policy_for(passage.org_path)(day).fever_threshold
     judged_at = passage.destination.path if passage.destination else passage.org_path
-    journey = TravelRecord(
-        origin_code=passage.origin_code, origin_name=passage.origin_name, arrived_on=day,
-        plate=passage.plate,
-    )  # fmt: skip
     result = None
     if passage.direction == Direction.IN:
-        result = risk.assess(
-            travels=[journey], areas=ctx.areas_for(judged_at),
-            policy_for=ctx.policy_for(judged_at), today=day,
-        )  # fmt: skip
+        result = ctx.assess(judged_at, passage.origin_code, passage.origin_name, day)
     for traveller in travellers:
         traveller.org_path = passage.org_path
         traveller.fever = (

@@ -9,8 +9,9 @@ it was assigned takes that object's key, as ``save()`` does.
 
 - :func:`insert`: one multi-row ``INSERT … RETURNING id`` per chunk, any database.
 - :class:`Writer` (PostgreSQL): keys drawn from the sequences beforehand, then every
-  table's rows as one JSON document into one fixed statement a table (prepared once per
-  connection), all sent in one pipeline: a batch costs two round trips whatever it holds.
+  table's rows as one JSON document into one fixed statement a table, all sent in one
+  pipeline: a batch costs two round trips whatever it holds. (Not prepared: Django's
+  connections never prepare, and preparing these saved no server time when measured.)
   JSON, not one array a column: psycopg dumps a list element by element in Python, which
   was a fifth of a checkpoint upload's time; ``json.dumps`` is C.
 """
@@ -215,12 +216,21 @@ class Writer:
         pk = model._meta.pk
         assert pk is not None
         db = connections[DEFAULT_DB_ALIAS]  # once: the ``connection`` proxy costs each time
+        plain = [(c.name, c.attname) for c in columns if c.plain and not c.relation]
+        other = [c for c in columns if not c.plain or c.relation]
         rows = []
         for obj in objs:
-            row = {c.name: _json_value(obj, c, db) for c in columns}
+            values = obj.__dict__  # a new object holds every column's value
+            try:
+                row = {name: values[attname] for name, attname in plain}
+            except KeyError:  # a deferred one: the descriptor loads it
+                row = {name: getattr(obj, attname) for name, attname in plain}
+            for column in other:
+                row[column.name] = _json_value(obj, column, db)
             row[pk.column] = obj.pk
             rows.append(row)
-            _saved(obj, obj.pk)
+            obj._state.adding = False
+            obj._state.db = db.alias
         self.pending.append((_json_insert(model), rows_json(rows)))
 
     def select(self, queries: Sequence[tuple[str, Sequence[Any]]]) -> list[list[tuple[Any, ...]]]:

@@ -68,11 +68,15 @@ def policies_for(path: str) -> Callable[[date], Policy]:
         Policy.objects.filter(org_path__in=prefixes(path)).order_by("-org_path", "-effective_from")
     )
 
+    fallback: list[Policy] = []  # built once, when first needed
+
     def lookup(day: date) -> Policy:
         for version in versions:
             if version.effective_from <= day:
                 return version
-        return default_policy()
+        if not fallback:
+            fallback.append(default_policy())
+        return fallback[0]
 
     return lookup
 

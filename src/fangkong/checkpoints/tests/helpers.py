@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
+
+from django.utils import timezone
 
 from fangkong.checkpoints import registration, services
 from fangkong.checkpoints.models import Checkpoint, Passage
 from fangkong.core.testing import World
+from fangkong.people.models import RiskArea
 
 
 def checkpoint(world: World, name: str = "济青高速历下收费站", unit: Any = None) -> Checkpoint:
@@ -41,3 +44,11 @@ def created(outcome: registration.Outcome) -> Passage:
     assert outcome.status == "created", outcome.errors
     assert outcome.passage is not None
     return outcome.passage
+
+
+def hubei_affected(world: World) -> RiskArea:
+    """Hubei on the district's list of affected areas (high) for the last ten days."""
+    return RiskArea.objects.create(
+        unit=world.a.district, org_path=world.a.district.path, division_code="420000",
+        name="湖北省", level="high", valid_from=timezone.localdate() - timedelta(days=10),
+    )  # fmt: skip

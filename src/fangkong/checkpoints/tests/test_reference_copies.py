@@ -9,13 +9,19 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from fangkong.accounts import services as accounts
 from fangkong.accounts.models import Assignment
 from fangkong.accounts.tokens import token_create, token_revoke
 from fangkong.checkpoints import services
-from fangkong.checkpoints.tests.helpers import checkpoint, created, passage, traveller
+from fangkong.checkpoints.tests.helpers import (
+    checkpoint,
+    created,
+    hubei_affected,
+    passage,
+    traveller,
+)
 from fangkong.core import stamps
 from fangkong.core.testing import World, make_unit
 from fangkong.orgunits import services as units
@@ -65,6 +71,31 @@ def test_a_new_affected_area_applies_to_the_next_arrival(world: World):
         passage(world, origin="浙江省温州市", travellers=[traveller(phone="13912345679")])
     )
     assert second.travellers.get().risk_status != RiskStatus.CLEAR
+
+
+def test_a_kept_judgement_speaks_each_callers_language(world: World):
+    # The risk rule's answer is kept per origin and day; its reasons are words.
+    hubei_affected(world)
+    with translation.override("en"):
+        first = created(passage(world, origin="湖北省武汉市"))
+    second = created(
+        passage(world, origin="湖北省武汉市", travellers=[traveller(phone="13912345679")])
+    )
+    assert first.travellers.get().risk_reason.startswith("Arrived on ")
+    assert "从湖北省武汉市抵达" in second.travellers.get().risk_reason
+
+
+def test_an_origin_outside_the_list_is_judged_whatever_its_name(world: World):
+    hubei_affected(world)
+    abroad = created(passage(world, origin="新加坡"))
+    home = created(
+        passage(world, origin="湖北省武汉市", travellers=[traveller(phone="13912345679")])
+    )
+    again = created(passage(world, origin="日本东京", travellers=[traveller(phone="13912345670")]))
+    assert abroad.travellers.get().risk_status == RiskStatus.CLEAR
+    assert home.travellers.get().risk_status != RiskStatus.CLEAR
+    assert again.travellers.get().risk_status == RiskStatus.CLEAR
+    assert again.origin_name == "日本东京"
 
 
 def test_a_checkpoint_out_of_service_refuses_at_once(world: World, client):

@@ -19,9 +19,15 @@ from fangkong.checkpoints.models import (
     Referral,
     Traveller,
 )
-from fangkong.checkpoints.tests.helpers import checkpoint, created, passage, traveller
+from fangkong.checkpoints.tests.helpers import (
+    checkpoint,
+    created,
+    hubei_affected,
+    passage,
+    traveller,
+)
 from fangkong.core.testing import World
-from fangkong.people.models import Person, Policy, RiskArea, TravelRecord
+from fangkong.people.models import Person, Policy, TravelRecord
 from fangkong.people.testing import resident_id
 
 pytestmark = pytest.mark.django_db
@@ -61,10 +67,7 @@ def test_a_symptom_alone_sends_to_the_fever_clinic(world: World):
 
 
 def test_an_arrival_from_an_affected_area_is_flagged_for_its_destination(world: World):
-    RiskArea.objects.create(
-        unit=world.a.district, org_path=world.a.district.path, division_code="420000",
-        name="湖北省", level="high", valid_from=timezone.localdate() - timedelta(days=10),
-    )  # fmt: skip
+    hubei_affected(world)
     saved = created(passage(world, origin="湖北省武汉市"))
     person = saved.travellers.get()
     assert person.risk_status == "home" and "湖北" in person.risk_reason
