@@ -8,6 +8,7 @@ import os
 import sqlite3
 import subprocess
 import sys
+import time
 from collections import Counter
 from datetime import timedelta
 from pathlib import Path
@@ -304,6 +305,37 @@ def test_serve_collects_static_files_and_migrates_first(tmp_path: Path, settings
     out = _run("serve", "--dry-run", "--port", "8002", "--workers", "2")
     assert "granian" in out and "--port 8002" in out
     assert (tmp_path / "static" / "vendor" / "bootstrap" / "bootstrap.min.css").exists()
+
+
+@pytest.mark.django_db
+def test_serve_collects_again_only_when_a_static_file_changed(
+    tmp_path: Path, settings, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    settings.STATIC_ROOT = tmp_path / "static"
+    extra = tmp_path / "extra"
+    extra.mkdir()
+    (extra / "site.css").write_text("body { color: black; }")
+    settings.STATICFILES_DIRS = [extra]
+    calls: list[str] = []
+    real = serve.call_command
+
+    def recorded(name: str, *args, **kwargs):  # type: ignore[no-untyped-def]
+        calls.append(name)
+        return real(name, *args, **kwargs)
+
+    monkeypatch.setattr(serve, "call_command", recorded)
+    assert serve.collect_static() is True
+    assert (tmp_path / "static" / "site.css").read_text() == "body { color: black; }"
+    assert serve.collect_static() is False  # nothing changed: not compressed again
+    (extra / "site.css").write_text("body { color: navy; }")
+    later = time.time() + 5  # collectstatic itself copies only what is newer, by the second
+    os.utime(extra / "site.css", (later, later))
+    assert serve.collect_static() is True
+    assert (tmp_path / "static" / "site.css").read_text() == "body { color: navy; }"
+    (tmp_path / "static").rename(tmp_path / "gone")  # the collected files removed
+    assert serve.collect_static() is True
+    assert calls == ["collectstatic"] * 3
+    assert not (tmp_path / "static" / "static.sources").exists()  # never among the served
 
 
 # --- createuser --------------------------------------------------------------------
