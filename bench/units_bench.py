@@ -21,6 +21,7 @@ import math
 import os
 import platform
 import shlex
+import signal
 import socket
 import sqlite3
 import statistics
@@ -155,8 +156,9 @@ def start_server(
     command = [sys.executable, "-m", "fangkong.cli", "serve", "--port", str(port)]
     command += ["--workers", str(workers), *extra]
     server = subprocess.Popen(
-        command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=ROOT
-    )
+        command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=ROOT,
+        start_new_session=True,  # its own process group: stopped with its task worker
+    )  # fmt: skip
     deadline = time.monotonic() + wait
     while time.monotonic() < deadline:
         if server.poll() is not None:
@@ -174,11 +176,15 @@ def start_server(
 
 
 def stop_server(server: subprocess.Popen[bytes]) -> None:
-    server.terminate()
+    """Stop the server and the task worker it started (one process group)."""
+    try:
+        os.killpg(server.pid, signal.SIGTERM)
+    except ProcessLookupError:
+        return
     try:
         server.wait(timeout=20)
     except subprocess.TimeoutExpired:
-        server.kill()
+        os.killpg(server.pid, signal.SIGKILL)
         server.wait()
 
 
