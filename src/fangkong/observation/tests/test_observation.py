@@ -371,3 +371,16 @@ def test_the_detail_page_corrects_the_exposure_and_releases(world, login):
     assert o.state == State.RELEASED
     # The grid worker sees the observation but does not decide its end.
     assert login(world.a.grid_worker_local).post(url, {"action": "release"}).status_code == 403
+
+
+@pytest.mark.parametrize(("days_ago", "badge"), [(0, "明天为第 1 天（共 14 天）"),
+                                                 (1, "第 1 天 / 共 14 天"),
+                                                 (14, "第 14 天 / 共 14 天")])  # fmt: skip
+def test_the_detail_page_counts_the_day_from_the_day_after_the_exposure(
+    world, login, days_ago, badge
+):  # type: ignore[no-untyped-def]
+    # Exposed today: day 1 is tomorrow, not "day 0 of 14".
+    o = observe(world, exposure_days_ago=days_ago)
+    page = login(world.a.community_officer).get(reverse("observation:detail", args=[o.pk]))
+    assert badge in page.content.decode()
+    assert "第 0 天" not in page.content.decode()
