@@ -95,7 +95,11 @@ class Passage(ScopedModel):
     """One vehicle (or one group on foot) through a checkpoint."""
 
     checkpoint = models.ForeignKey(
-        Checkpoint, verbose_name=_("checkpoint"), on_delete=models.PROTECT, related_name="+"
+        Checkpoint,
+        verbose_name=_("checkpoint"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,  # the (checkpoint, passed_at) index below leads with it
     )
     passed_at = models.DateTimeField(_("time"), default=timezone.now)
     direction = models.CharField(
