@@ -118,9 +118,10 @@ def load_duty(district: OrgUnit, *, seed: int = 2020) -> int:
 
     today = timezone.localdate()
     second_gate = plans[2][0] if len(plans) == 5 else None
-    # Deliberate gaps: today's night at the checkpoint one short, tomorrow's day shift there
-    # one short, and the second gate's afternoons tomorrow and the day after with nobody.
-    short = {(gate.pk, 0, 0, 1), (gate.pk, 1, 1, 2)}
+    # Deliberate gaps: today's night and evening at the checkpoint one short, tomorrow's day
+    # shift there one short (so that the next 24 hours hold a gap at any hour), and the
+    # second gate's afternoons tomorrow and the day after with nobody.
+    short = {(gate.pk, 0, 0, 1), (gate.pk, 0, 2, 2), (gate.pk, 1, 1, 2)}
     if second_gate is not None:
         short |= {(second_gate.pk, d, 1, k) for d in (1, 2) for k in range(2)}
     made = 0

@@ -3,7 +3,7 @@ volunteers on duty, each against a roster built for it; and the demo."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 import pytest
 from django.utils import timezone
@@ -125,6 +125,10 @@ def test_the_demo_loads_a_week_with_gaps_one_double_booking_and_check_ins(world:
     counts = selectors.alert_counts(a.district)
     assert counts["double_bookings"] == 1
     assert counts["gap_hours_next_24h"] > 0
+    today = timezone.localdate()
+    for hour in range(24):  # a gap ahead at any hour the demo is looked at
+        at_hour = timezone.make_aware(datetime.combine(today, time(hour, 30)))
+        assert selectors.alert_counts(a.district, now=at_hour)["gap_hours_next_24h"] > 0, hour
     week = selectors.roster(a.district, timezone.localdate() - timedelta(days=3), 7)
     assert sum(d.cover.missing for r in week for d in r.days) > 0
     assert DutyAssignment.objects.filter(checked_in_at__isnull=False).exists()
