@@ -309,10 +309,10 @@ def community_starts_home_observation(w: Walk) -> None:
     start.locator("input[name=name_1]").fill(STAFF["a_grid_worker_local"])
     start.locator("input[name=phone_1]").fill("13900000011")
     b.submit(page, start.locator("button[type=submit]"))
-    # Fourteen days counted from the day after the arrival: today is day 0.
+    # Fourteen days counted from the day after the arrival: day 1 is tomorrow.
     end = (day + timedelta(days=14)).isoformat()
     expect(said(page)).to_contain_text(f"{TRAVELLER} 纳入医学观察，至 {end}")
-    expect(badge(page)).to_have_text("第 0 天 / 共 14 天")
+    expect(badge(page)).to_have_text("明天为第 1 天（共 14 天）")
     details = page.locator("main dl").first
     expect(details).to_contain_text("居家医学观察")
     expect(details).to_contain_text("疫区来人")
