@@ -33,7 +33,7 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 from passages_bench import prepare  # noqa: E402
-from units_bench import prepare_database  # noqa: E402
+from units_bench import prepare_database, table  # noqa: E402
 
 TICK = os.sysconf("SC_CLK_TCK")
 
@@ -217,11 +217,6 @@ def replay(url: str, looked: list[tuple[str, Any]], written: list[tuple[str, str
         ])  # fmt: skip
     conn.close()
     return rows
-
-
-def table(header: list[str], rows: list[list[str]]) -> str:
-    lines = ["| " + " | ".join(header) + " |", "| " + " | ".join("---" for _ in header) + " |"]
-    return "\n".join([*lines, *("| " + " | ".join(row) + " |" for row in rows)])
 
 
 def main() -> None:

@@ -108,10 +108,10 @@ def _json_value(obj: models.Model, column: _Column, db: BaseDatabaseWrapper) -> 
     return column.field.get_db_prep_save(value, db)
 
 
-def _saved(obj: models.Model, key: Any) -> None:
+def _saved(obj: models.Model, key: Any, alias: str | None = None) -> None:
     obj.pk = key
     obj._state.adding = False
-    obj._state.db = connection.alias
+    obj._state.db = alias or connection.alias
 
 
 def insert(objs: Sequence[models.Model]) -> None:
@@ -208,7 +208,7 @@ class Writer:
         self.pending: list[tuple[str, str]] = []
 
     def add(self, objs: Sequence[models.Model]) -> None:
-        """Queue ``objs`` (one model, keys set) for :meth:`flush`."""
+        """Queue ``objs`` (new objects of one model, keys set) for :meth:`flush`."""
         if not objs:
             return
         model = type(objs[0])
@@ -220,17 +220,13 @@ class Writer:
         other = [c for c in columns if not c.plain or c.relation]
         rows = []
         for obj in objs:
-            values = obj.__dict__  # a new object holds every column's value
-            try:
-                row = {name: values[attname] for name, attname in plain}
-            except KeyError:  # a deferred one: the descriptor loads it
-                row = {name: getattr(obj, attname) for name, attname in plain}
+            values = obj.__dict__  # built in memory: it holds every column's value
+            row = {name: values[attname] for name, attname in plain}
             for column in other:
                 row[column.name] = _json_value(obj, column, db)
             row[pk.column] = obj.pk
             rows.append(row)
-            obj._state.adding = False
-            obj._state.db = db.alias
+            _saved(obj, obj.pk, db.alias)
         self.pending.append((_json_insert(model), rows_json(rows)))
 
     def select(self, queries: Sequence[tuple[str, Sequence[Any]]]) -> list[list[tuple[Any, ...]]]:
