@@ -1,6 +1,6 @@
 """Checkpoint uploads under load: passages per second and latency at rising concurrency.
 
-Run by hand, never in CI (about five minutes; writes docs/performance.md):
+Run by hand, never in CI (about ten minutes; writes docs/performance.md):
 
     uv run python bench/passages_bench.py
     uv run python bench/passages_bench.py --seconds 5 --clients 8,32 --no-write
@@ -10,18 +10,22 @@ wrk on the same machine posts to /api/checkpoints/passages as a checkpoint devic
 an API key: batches of --batches passages, 1-4 travellers each (every 50th passage with
 a fever), all bound for a grid of the district (each traveller a new hand-off) from an
 affected area (each judged by the risk rule, with alerts). The baseline, in the same
-run and on the same server: a bare JSON endpoint that inserts one row.
+run and on the same server: a bare JSON endpoint that inserts one row. The floor, in the
+same run, on a second granian with the same workers and threads: passages/floor_app.py,
+which writes the rows of the same uploads with the same statements and nothing else.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime
+import json
 import os
 import shlex
 import subprocess
 import sys
 import time
+import urllib.request
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -80,7 +84,34 @@ def prepare(url: str) -> dict[str, str]:
     with connection.cursor() as cursor:
         cursor.execute("CREATE TABLE bench_bare (id bigserial PRIMARY KEY, body text)")
     connection.close()
-    return {"checkpoint": str(checkpoint.pk), "grid": grid.code, "key": key}
+    floor = {
+        "checkpoint_id": checkpoint.pk, "unit_id": street.pk, "path": checkpoint.org_path,
+        "grid_id": grid.pk, "grid_path": grid.path, "officer_id": officer.pk,
+    }  # fmt: skip
+    return {"checkpoint": str(checkpoint.pk), "grid": grid.code, "key": key,
+            "floor": json.dumps(floor)}  # fmt: skip
+
+
+def start_floor(
+    port: int, workers: int, threads: int, env: dict[str, str]
+) -> subprocess.Popen[bytes]:
+    """The floor (passages/floor_app.py) on granian, as ``serve`` runs fangkong."""
+    command = [sys.executable, "-m", "granian", "--interface", "wsgi", "--port", str(port),
+               "--workers", str(workers), "--blocking-threads", str(threads),
+               "passages.floor_app:application"]  # fmt: skip
+    server = subprocess.Popen(command, env=env, cwd=HERE, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.PIPE, start_new_session=True)  # fmt: skip
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError(f"the floor stopped: {server.stderr.read().decode()[-2000:]}")  # type: ignore[union-attr]
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2):
+                return server
+        except OSError:
+            time.sleep(0.3)
+    stop_server(server)
+    raise RuntimeError("the floor did not answer within 60 s")
 
 
 def count(url: str, table_name: str) -> int:
@@ -91,6 +122,17 @@ def count(url: str, table_name: str) -> int:
 
 
 RUNS = iter(range(1, 1_000_000))
+SERVE_THREADS = 8  # serve's default threads a worker
+LABELS = {
+    "bare": "bare endpoint, one row",
+    "api": "passages, {batch} a request",
+    "floor": "floor: the same rows, bare WSGI, {batch} a request",
+}
+
+
+def _order(entry: tuple[tuple[str, int, int], dict[str, float]]) -> tuple[int, int, int]:
+    (kind, batch, c), _r = entry
+    return c, batch if kind != "bare" else 0, list(LABELS).index(kind)
 
 
 def wrk(port: int, clients: int, seconds: int, args: list[str]) -> dict[str, float]:
@@ -132,38 +174,44 @@ def main() -> None:
     }
     extra = ("--threads", str(args.threads)) if args.threads else ()
     server = start_server(port, args.workers, env, extra)
-    rows = []
+    floor_port = free_port()
+    floor = start_floor(
+        floor_port, args.workers, args.threads or SERVE_THREADS, {**env, "FLOOR_IDS": ids["floor"]}
+    )  # fmt: skip
     results: dict[tuple[str, int, int], dict[str, float]] = {}
     try:
         clients = [int(c) for c in args.clients.split(",")]
-        # Warm every worker thread's connection first.
-        wrk(port, max(clients), 2, ["1", ids["checkpoint"], ids["grid"], ids["key"], "bare"])
-        wrk(port, max(clients), 2, ["1", ids["checkpoint"], ids["grid"], ids["key"], "api"])
+
+        def run(kind: str, batch: int, c: int, seconds: int) -> dict[str, float]:
+            on = floor_port if kind == "floor" else port
+            mode = "bare" if kind == "bare" else "api"
+            table_name = "bench_bare" if kind == "bare" else "checkpoints_passage"
+            before = count(args.pg_url, table_name)
+            load = [str(batch), ids["checkpoint"], ids["grid"], ids["key"], mode]
+            r = wrk(on, c, seconds, load)
+            r["stored"] = count(args.pg_url, table_name) - before
+            return r
+
+        for kind in ("bare", "api", "floor"):  # every worker thread's connection, first
+            run(kind, 1, max(clients), 2)
         for c in clients:
-            before = count(args.pg_url, "bench_bare")
-            r = wrk(
-                port, c, args.seconds, ["1", ids["checkpoint"], ids["grid"], ids["key"], "bare"]
-            )
-            r["stored"] = count(args.pg_url, "bench_bare") - before
-            results[("bare", 1, c)] = r
+            results[("bare", 1, c)] = run("bare", 1, c, args.seconds)
             for batch in (int(b) for b in args.batches.split(",")):
-                before = count(args.pg_url, "checkpoints_passage")
-                api = [str(batch), ids["checkpoint"], ids["grid"], ids["key"], "api"]
-                r = wrk(port, c, args.seconds, api)
-                r["stored"] = count(args.pg_url, "checkpoints_passage") - before
-                results[("api", batch, c)] = r
-                time.sleep(1)
+                for kind in ("api", "floor"):
+                    results[(kind, batch, c)] = run(kind, batch, c, args.seconds)
+                    time.sleep(1)
     finally:
         stop_server(server)
-    for (kind, batch, c), r in results.items():
+        stop_server(floor)
+    rows = []
+    for (kind, batch, c), r in sorted(results.items(), key=_order):
         rate = r["requests"] / r["seconds"]
-        per_second = rate * batch if kind == "api" else rate
+        per_second = rate * batch
         bare = results[("bare", 1, c)]
         bare_rate = bare["requests"] / bare["seconds"]
-        label = "bare endpoint, one row" if kind == "bare" else f"passages, {batch} a request"
         lost = r["requests"] * batch - r["stored"]
         rows.append([
-            label, str(c), f"{rate:,.0f}", f"{per_second:,.0f}",
+            LABELS[kind].format(batch=batch), str(c), f"{rate:,.0f}", f"{per_second:,.0f}",
             f"{r['p50']:.1f}", f"{r['p99']:.1f}",
             "—" if kind == "bare" else f"{100 * per_second / bare_rate:.0f} %",
             f"{int(r['bad'] + r['errors'])} / {int(lost)}",
@@ -187,6 +235,11 @@ def main() -> None:
         "endpoint's requests per second at the same concurrency. *errors / lost*: non-2xx or",
         "socket errors, and passages sent but not stored (neither may be above 0; below 0,",
         "requests still in flight when wrk stopped counting were stored too).",
+        "*Floor*: `bench/passages/floor_app.py` on granian with the same workers and threads,",
+        "taking the same requests: no Django, no checks, no API key; it writes the rows the",
+        "upload writes, with the same statements in two round trips. The real path costs",
+        "above it what Django, ninja and the checks cost; a design that writes these rows",
+        "this way does not beat it.",
         "",
         table(HEADER, rows),
     ])  # fmt: skip
