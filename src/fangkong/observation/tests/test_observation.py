@@ -384,3 +384,28 @@ def test_the_detail_page_counts_the_day_from_the_day_after_the_exposure(
     page = login(world.a.community_officer).get(reverse("observation:detail", args=[o.pk]))
     assert badge in page.content.decode()
     assert "第 0 天" not in page.content.decode()
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_the_journey_an_observation_starts_from_is_dated_as_the_page_dates(world, login, language):  # type: ignore[no-untyped-def]
+    # It read "浙江省温州市 → 2026-11-18" beside "Last exposure 11/18/2026".
+    from django.utils import translation
+
+    from fangkong.people import services as people
+
+    who = person(world)
+    arrived = timezone.localdate() - timedelta(days=3)
+    travel, _new = people.travel_add(
+        actor=world.a.commander, person=who, origin="浙江省温州市", arrived_on=arrived
+    )
+    o = observe(world, who, reason="arrival", source={"travel": travel})
+    client = login(world.a.community_officer)
+    client.cookies["fangkong_language"] = language
+    page = client.get(reverse("observation:detail", args=[o.pk])).content.decode()
+    start = client.get(reverse("observation:start", args=[who.pk]) + f"?travel={travel.pk}")
+    with translation.override(language):
+        shown = formats.date_format(arrived, "SHORT_DATE_FORMAT")
+    assert shown != arrived.isoformat()
+    assert f"浙江省温州市 → {shown}" in page
+    assert f"→ {arrived.isoformat()}" not in page
+    assert f"浙江省温州市 → {shown}" in start.content.decode()
