@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django import template
@@ -35,3 +36,15 @@ def split(value: str) -> list[str]:
 def get_field(form: Any, name: str) -> BoundField:
     """``form[name]`` for a name held in a variable."""
     return form[name]
+
+
+@register.filter
+def iso_date(value: Any) -> Any:
+    """A day kept as text ("2020-02-01", in a JSON document) as a date, for ``|date``;
+    anything else as it is."""
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            return value
+    return value

@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 
 from fangkong.accounts.models import AuditEntry
 from fangkong.core.testing import World
@@ -87,6 +87,10 @@ def test_the_round_trip_creates_the_household_members_and_journeys(world: World,
     client = login(world.a.grid_worker_local)
     page = client.get(reverse("screening:declaration", args=[declaration.pk])).content.decode()
     assert NAME in page and resident_id(seq=402) not in page
+    # The journey's day as the page's language writes a date, not as the form sent it.
+    arrived = timezone.localdate() - timedelta(days=2)
+    assert formats.date_format(arrived, "SHORT_DATE_FORMAT") in page
+    assert arrived.isoformat() not in page
     response = client.post(
         reverse("screening:declaration_verify", args=[declaration.pk]), {"grid": world.a.grid.pk}
     )
