@@ -8,6 +8,10 @@ indexes), a hand-off per traveller (or joins the open one), the alerts, an audit
 per passage. Django is set up once at import for the SQL text and the keys; a request
 goes through no Django code. What the real path does on top (the API key, validation,
 the risk rule, models, ninja, the middleware) is what it costs above this floor.
+
+With FLOOR_LEAN=1 it writes fewer rows than the real path: one risk alert a passage
+instead of one a traveller, and one audit entry an upload instead of one a passage, to
+measure what such a design would gain.
 """
 
 from __future__ import annotations
@@ -50,6 +54,9 @@ REASON = (
     "2026年12月1日 从湖北省武汉市抵达（湖北省：高风险）。"
     "默认 的政策要求居家医学观察 14 天：至 2026年12月15日。"
 )
+# What the rows would be with one alert a passage and one audit entry an upload (a design
+# the real path does not have): FLOOR_LEAN=1.
+LEAN = os.environ.get("FLOOR_LEAN") == "1"
 _local = threading.local()
 
 
@@ -111,13 +118,16 @@ def _upload(conn: psycopg.Connection[Any], environ: dict[str, Any]) -> bytes:
                 handoff = handoffs[t["key"]] = next(keys[1])
                 rows[1].append(_handoff(handoff, t, now, fever))
             rows[2].append(traveller := _traveller(next(keys[2]), passage["id"], handoff, t, fever))
-            audience = [("risk", GRID, GRID_PATH)]
+            # FLOOR_LEAN=1: a risk alert for the passage's first traveller only (one a
+            # passage and destination), and one audit entry for the whole upload.
+            audience = [("risk", GRID, GRID_PATH)] if not LEAN or t is item["travellers"][0] else []
             if fever:
                 audience += [("fever", CHECKPOINT_UNIT, STREET_PATH), ("fever", GRID, GRID_PATH)]
             for kind, unit, path in audience:
                 rows[3].append({"id": next(keys[3]), "org_path": path, "kind": kind,
                                 "unit_id": unit, "traveller_id": traveller["id"]})  # fmt: skip
-        rows[4].append(_audit(next(keys[4]), passage, len(item["travellers"])))
+        if not LEAN or not rows[4]:
+            rows[4].append(_audit(next(keys[4]), passage, len(item["travellers"])))
         results.append({"client_id": item["client_id"], "status": "created", "id": passage["id"]})
     with conn.pipeline():
         cursor = conn.cursor()
