@@ -39,8 +39,7 @@ from fangkong.people.services import phone_key  # noqa: E402
 
 MODELS = (Passage, Handoff, Traveller, Alert, AuditEntry)
 INSERTS = [bulk._json_insert(m) for m in MODELS]
-SEQUENCES = [bulk._sequence(m) for m in MODELS]
-DRAW = bulk.draw_query(dict.fromkeys(MODELS, 1))[0]
+bulk.draw_query(dict.fromkeys(MODELS, 1))  # the sequences' names, looked up once, here
 LOOKUPS = [sql.format("= ANY(%s)") for sql in _LOOKUPS]
 STAMP = "SELECT value FROM core_stamp WHERE name = 'reference'"
 URL = os.environ["FANGKONG_DATABASE_URL"].replace("postgres://", "postgresql://", 1)
@@ -89,16 +88,15 @@ def _upload(conn: psycopg.Connection[Any], environ: dict[str, Any]) -> bytes:
     for t in travellers:
         t["phone_key"] = phone_key(t["phone"])
         t["key"] = blind_index(f"name:{t['full_name']}|{t['phone_key']}")
-    counts = [len(items), len(travellers), len(travellers), 3 * len(travellers), len(items)]
+    counts = dict(zip(MODELS, [len(items), len(travellers), len(travellers),
+                               3 * len(travellers), len(items)], strict=True))  # fmt: skip
     with conn.pipeline():
         cursors = [
             conn.cursor().execute(STAMP),
             conn.cursor().execute(LOOKUPS[0], [[item["client_id"] for item in items]]),
             conn.cursor().execute(LOOKUPS[1], [[t["key"] for t in travellers]]),
             conn.cursor().execute(LOOKUPS[2], [[]]),
-            conn.cursor().execute(
-                DRAW, [x for s, n in zip(SEQUENCES, counts, strict=True) for x in (s, n)]
-            ),
+            conn.cursor().execute(*bulk.draw_query(counts)),
         ]
         _stamp, stored, open_, _persons, (drawn,) = [c.fetchall() for c in cursors]
     keys = [iter(k) for k in drawn]

@@ -13,7 +13,6 @@ from django.forms import Form
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from fangkong.checkpoints.models import Handoff
@@ -120,8 +119,7 @@ def _source(request: AuthedRequest, person: Person) -> tuple[dict[str, Any], dic
             "last_exposure": travel.arrived_on,
             "kind": Kind.CENTRALIZED if person.risk_status == RiskStatus.CENTRALIZED else Kind.HOME,
         }
-        arrived = date_format(travel.arrived_on, "SHORT_DATE_FORMAT")
-        return {"travel": travel}, initial, f"{travel.origin_name} → {arrived}"
+        return {"travel": travel}, initial, travel.label()
     return {}, {"last_exposure": today, "kind": Kind.HOME}, ""
 
 

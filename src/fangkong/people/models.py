@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Now
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.core.crypto import EncryptedTextField, mask
@@ -294,8 +295,12 @@ class TravelRecord(ScopedModel):
             ),
         ]
 
-    def __str__(self) -> str:
+    def __str__(self) -> str:  # ISO: also kept in audit entries, whatever the language
         return f"{self.origin_name} → {self.arrived_on:%Y-%m-%d}"
+
+    def label(self) -> str:
+        """As a page shows it: the arrival day in the page's date format."""
+        return f"{self.origin_name} → {date_format(self.arrived_on, 'SHORT_DATE_FORMAT')}"
 
 
 class RiskLevel(models.TextChoices):

@@ -5,6 +5,7 @@ from typing import Any
 
 from django import template
 from django.forms import BoundField
+from django.utils.formats import date_format
 from django.utils.safestring import SafeString
 
 register = template.Library()
@@ -39,12 +40,14 @@ def get_field(form: Any, name: str) -> BoundField:
 
 
 @register.filter
-def iso_date(value: Any) -> Any:
-    """A day kept as text ("2020-02-01", in a JSON document) as a date, for ``|date``;
-    anything else as it is."""
+def short_date(value: Any) -> Any:
+    """A date, or a day kept as text ("2020-02-01", in a JSON document), as the page's
+    language writes dates; anything else as it is."""
     if isinstance(value, str):
         try:
-            return date.fromisoformat(value)
+            value = date.fromisoformat(value)
         except ValueError:
             return value
+    if isinstance(value, date):
+        return date_format(value, "SHORT_DATE_FORMAT")
     return value
