@@ -1,11 +1,12 @@
 """The floor under the upload path: a bare WSGI app that writes the rows an upload writes.
 
 For bench/passages_bench.py only, never served by fangkong. It takes the bench's own
-payload, checks nothing, knows no user, and in two round trips per request, with the
-statements of the real path (``checkpoints.storing`` and ``core.bulk``), writes what an
-upload of the same passages writes: the passage, each traveller (phone sealed, blind
-indexes), a hand-off per traveller (or joins the open one), the alerts, an audit entry
-per passage. Django is set up once at import for the SQL text and the keys; a request
+payload, checks nothing, knows no user, and in two round trips, with the statements of
+the real path (``checkpoints.storing`` and ``core.bulk``) and its group commit (the
+uploads that wait together written in one transaction, ``core.groupcommit``), writes
+what an upload of the same passages writes: the passage, each traveller (phone sealed,
+blind indexes), a hand-off per traveller (or joins the open one), the alerts, an audit
+entry per passage. Django is set up once at import for the SQL text and the keys; a request
 goes through no Django code. What the real path does on top (the API key, validation,
 the risk rule, models, ninja, the middleware) is what it costs above this floor.
 
@@ -19,7 +20,7 @@ from __future__ import annotations
 import json
 import os
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -35,6 +36,7 @@ from fangkong.checkpoints.models import Alert, Handoff, Passage, Traveller  # no
 from fangkong.checkpoints.storing import _LOOKUPS  # noqa: E402
 from fangkong.core import bulk  # noqa: E402
 from fangkong.core.crypto import blind_index, encrypt  # noqa: E402
+from fangkong.core.groupcommit import Group  # noqa: E402
 from fangkong.people.services import phone_key  # noqa: E402
 
 MODELS = (Passage, Handoff, Traveller, Alert, AuditEntry)
@@ -70,24 +72,37 @@ def application(environ: dict[str, Any], start: Callable[..., Any]) -> Iterable[
     if environ["REQUEST_METHOD"] != "POST":  # the bench asks whether the server is up
         start("200 OK", [("Content-Type", "text/plain")])
         return [b"floor"]
-    conn = _connection()
-    try:
-        body = _upload(conn, environ)
-    except Exception:
-        conn.rollback()
-        raise
+    size = int(environ.get("CONTENT_LENGTH") or 0)
+    items = json.loads(environ["wsgi.input"].read(size))["items"]
+    for t in (t for item in items for t in item["travellers"]):
+        t["phone_key"] = phone_key(t["phone"])
+        t["key"] = blind_index(f"name:{t['full_name']}|{t['phone_key']}")
+    _group.submit(items)
+    results = [item["result"] for item in items]
+    created = sum(r["status"] == "created" for r in results)
+    body = json.dumps({"created": created, "results": results}).encode()
     start("200 OK", [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
     return [body]
 
 
-def _upload(conn: psycopg.Connection[Any], environ: dict[str, Any]) -> bytes:
-    size = int(environ.get("CONTENT_LENGTH") or 0)
-    items = json.loads(environ["wsgi.input"].read(size))["items"]
+def _write_group(jobs: Sequence[list[dict[str, Any]]]) -> None:
+    """The uploads waiting together, in one transaction on the leader's connection."""
+    conn = _connection()
+    try:
+        results = _write(conn, [item for items in jobs for item in items])
+    except Exception:
+        conn.rollback()
+        raise
+    for item, result in zip((item for items in jobs for item in items), results, strict=True):
+        item["result"] = result
+
+
+_group: Group[list[dict[str, Any]]] = Group(_write_group)
+
+
+def _write(conn: psycopg.Connection[Any], items: list[dict[str, Any]]) -> list[dict[str, Any]]:
     now = datetime.now(UTC)
     travellers = [t for item in items for t in item["travellers"]]
-    for t in travellers:
-        t["phone_key"] = phone_key(t["phone"])
-        t["key"] = blind_index(f"name:{t['full_name']}|{t['phone_key']}")
     counts = dict(zip(MODELS, [len(items), len(travellers), len(travellers),
                                3 * len(travellers), len(items)], strict=True))  # fmt: skip
     with conn.pipeline():
@@ -133,7 +148,7 @@ def _upload(conn: psycopg.Connection[Any], environ: dict[str, Any]) -> bytes:
             if table:
                 cursor.execute(sql, [bulk.rows_json(table)])
     conn.commit()
-    return json.dumps({"created": len(rows[0]), "results": results}).encode()
+    return results
 
 
 def _passage(pk: int, item: dict[str, Any], now: datetime) -> dict[str, Any]:

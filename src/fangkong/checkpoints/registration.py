@@ -9,16 +9,18 @@ stored nothing, so that a device may send a batch again after losing the answer.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from fangkong.accounts import audit
 from fangkong.accounts.models import User
 from fangkong.checkpoints import plates, storing
 from fangkong.checkpoints.models import (
@@ -33,6 +35,7 @@ from fangkong.checkpoints.models import (
 from fangkong.core import stamps
 from fangkong.core.crypto import blind_index
 from fangkong.core.fields import BODY_MAX, BODY_MIN
+from fangkong.core.groupcommit import Group, GroupFailed
 from fangkong.core.roles import Perm
 from fangkong.core.scoping import has_perm_at
 from fangkong.orgunits.models import Level, OrgUnit
@@ -296,10 +299,31 @@ def handoff_key(traveller: Traveller) -> str:
 
 
 def register(*, actor: User, items: list[PassageIn], ctx: Context | None = None) -> list[Outcome]:
-    """Register ``items``; one outcome per item, in order. Never raises for bad items."""
+    """Register ``items``; one outcome per item, in order. Never raises for bad items.
+
+    Checked and judged here, then written together with the uploads of other requests
+    that wait at the same time (core.groupcommit); alone, in the caller's transaction,
+    if the caller holds one open."""
+    ctx = ctx or Context()
+    if connection.in_atomic_block:
+        return _register_alone(actor, items, ctx)
+    outcomes, ready = _prepare(actor, items, ctx)
+    if ready:
+        try:
+            _group.submit([entry for _index, entry in ready])
+        except GroupFailed:
+            return _register_alone(actor, items, ctx)
+    return _outcomes(outcomes, ready)
+
+
+def _register_alone(actor: User, items: list[PassageIn], ctx: Context) -> list[Outcome]:
     for attempt in (1, 2):
         try:
-            return _register(actor, items, ctx or Context())
+            with transaction.atomic():
+                outcomes, ready = _prepare(actor, items, ctx)
+                if ready:
+                    _write([[entry for _index, entry in ready]])
+            return _outcomes(outcomes, ready)
         except IntegrityError:
             # Another request stored one of these client ids or hand-offs since this one
             # looked: once more, and the duplicates are found this time.
@@ -308,28 +332,48 @@ def register(*, actor: User, items: list[PassageIn], ctx: Context | None = None)
     raise AssertionError  # unreachable
 
 
-@transaction.atomic
-def _register(actor: User, items: list[PassageIn], ctx: Context) -> list[Outcome]:
+def _prepare(
+    actor: User, items: list[PassageIn], ctx: Context
+) -> tuple[list[Outcome], list[tuple[int, storing.Ready]]]:
+    """An outcome per item, the bad ones with their problems; the good ones, by index,
+    checked and judged, ready to write."""
     now = timezone.now()
     outcomes = [Outcome(client_id=item.client_id, status="invalid") for item in items]
-    ready: list[storing.Ready] = []
+    ready: list[tuple[int, storing.Ready]] = []
     for index, item in enumerate(items):
         passage, travellers, errors = _check(item, actor, ctx, now)
         if errors:
             outcomes[index].errors = errors
             continue
         _judge(passage, travellers, ctx)
-        ready.append(
-            storing.Ready(index, passage, travellers, [handoff_key(t) for t in travellers])
+        hours = 0
+        if passage.destination is not None:
+            day = timezone.localtime(passage.passed_at).date()
+            hours = ctx.policy_for(passage.destination.path)(day).handoff_hours
+        changes = {"travellers": len(travellers), "client_id": passage.client_id}
+        (entry,) = audit.build_entries(
+            actor=actor, action=audit.Action.CREATE, targets=[(passage, changes)]
         )
-    known = storing.look(ready) if ready else storing.Known()
-    ready, repeats = storing.drop_duplicates(ready, known)
-    if ready:
-        storing.store(actor, ready, known, ctx)
-    for entry in ready:
-        outcomes[entry.index].status = "created"
-        outcomes[entry.index].passage = entry.passage
-    for index, passage in repeats.items():
-        outcomes[index].status = "duplicate"
-        outcomes[index].passage = passage
+        keys = [handoff_key(t) for t in travellers]
+        ready.append((index, storing.Ready(passage, travellers, keys, hours, entry)))
+    return outcomes, ready
+
+
+def _write(jobs: Sequence[list[storing.Ready]]) -> None:
+    """The passages of one request, or of several together, in one transaction."""
+    ready = [entry for job in jobs for entry in job]
+    with transaction.atomic(savepoint=False):  # alone, in the savepoint of the caller
+        known = storing.look(ready)
+        kept = storing.drop_duplicates(ready, known)
+        if kept:
+            storing.store(kept, known)
+
+
+_group: Group[list[storing.Ready]] = Group(_write)
+
+
+def _outcomes(outcomes: list[Outcome], ready: list[tuple[int, storing.Ready]]) -> list[Outcome]:
+    for index, entry in ready:
+        outcomes[index].status = entry.status
+        outcomes[index].passage = entry.passage
     return outcomes

@@ -13,14 +13,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.db import connection
 from django.db.models import Model
-from django.utils import timezone
 
-from fangkong.accounts import audit
-from fangkong.accounts.models import AuditEntry, User
+from fangkong.accounts.models import AuditEntry
 from fangkong.checkpoints.models import (
     Alert,
     AlertKind,
@@ -34,18 +32,21 @@ from fangkong.checkpoints.models import (
 from fangkong.core import bulk
 from fangkong.people.models import RiskStatus
 
-if TYPE_CHECKING:
-    from fangkong.checkpoints.registration import Context
 
-
-@dataclass
+@dataclass(eq=False)
 class Ready:
-    """A passage that passed every check, with its travellers and their hand-off keys."""
+    """A passage that passed every check, with its travellers and their hand-off keys; the
+    hours a new hand-off is due in, by the policy at its destination; its audit entry,
+    built by the request that sent it (its actor, address and language) and given the
+    passage's key when written. Written, it is ``created`` or a ``duplicate`` of
+    ``passage``."""
 
-    index: int
     passage: Passage
     travellers: list[Traveller]
     keys: list[str]
+    hours: int
+    audit: AuditEntry
+    status: str = ""
 
 
 @dataclass
@@ -110,27 +111,26 @@ def _bound_inside(passage: Passage) -> bool:
     return passage.direction == Direction.IN and passage.destination is not None
 
 
-def drop_duplicates(ready: list[Ready], known: Known) -> tuple[list[Ready], dict[int, Passage]]:
-    """The entries to store; and, by item index, the passage that answers for each repeat
-    (stored before, or earlier in the same batch)."""
+def drop_duplicates(ready: list[Ready], known: Known) -> list[Ready]:
+    """The entries to store. Each repeat (of one stored before, or earlier in the same
+    batch) is marked a ``duplicate`` and takes the passage that answers for it."""
     kept: list[Ready] = []
-    repeats: dict[int, Passage] = {}
     first: dict[tuple[int, str], Ready] = {}
     for entry in ready:
         key = (entry.passage.checkpoint_id, entry.passage.client_id)
         if entry.passage.client_id and key in known.stored:
-            repeats[entry.index] = Passage(
-                pk=known.stored[key], checkpoint_id=key[0], client_id=key[1]
-            )
+            entry.status = "duplicate"
+            entry.passage = Passage(pk=known.stored[key], checkpoint_id=key[0], client_id=key[1])
         elif entry.passage.client_id and key in first:
-            repeats[entry.index] = first[key].passage  # stored below, with its key set
+            entry.status = "duplicate"
+            entry.passage = first[key].passage  # stored below, with its key set
         else:
             first[key] = entry
             kept.append(entry)
-    return kept, repeats
+    return kept
 
 
-def store(actor: User, ready: list[Ready], known: Known, ctx: Context) -> None:
+def store(ready: list[Ready], known: Known) -> None:
     passages = [r.passage for r in ready]
     travellers = []
     for entry in ready:
@@ -138,7 +138,7 @@ def store(actor: User, ready: list[Ready], known: Known, ctx: Context) -> None:
             traveller.passage = entry.passage
             traveller.person_id = known.persons.get(traveller.id_key or "")
             travellers.append(traveller)
-    handoffs, feverish = _handoffs(ready, known, ctx)
+    handoffs, feverish = _handoffs(ready, known)
     alerts = _alerts(ready)
     if connection.vendor == "postgresql":
         writer = bulk.Writer()
@@ -147,7 +147,7 @@ def store(actor: User, ready: list[Ready], known: Known, ctx: Context) -> None:
                             (Alert, alerts)):  # fmt: skip
             for obj, key in zip(objs, keys[model], strict=False):  # drawn for the worst case
                 obj.pk = key
-        entries = _audit(actor, ready)  # now that the passages have their keys
+        entries = _audit(ready)  # now that the passages have their keys
         for audited, key in zip(entries, keys[AuditEntry], strict=False):
             audited.pk = key
         for rows in (passages, handoffs, travellers, alerts, entries):
@@ -156,19 +156,17 @@ def store(actor: User, ready: list[Ready], known: Known, ctx: Context) -> None:
     else:
         for objs in (passages, handoffs, travellers, alerts):
             bulk.insert(objs)  # type: ignore[arg-type]
-        bulk.insert(_audit(actor, ready))
+        bulk.insert(_audit(ready))
     if feverish:
         Handoff.objects.filter(pk__in=feverish).update(fever=True)
+    for entry in ready:
+        entry.status = "created"
 
 
-def _audit(actor: User, ready: list[Ready]) -> list[AuditEntry]:
-    return audit.build_entries(
-        actor=actor, action=audit.Action.CREATE,
-        targets=[
-            (e.passage, {"travellers": len(e.travellers), "client_id": e.passage.client_id})
-            for e in ready
-        ],
-    )  # fmt: skip
+def _audit(ready: list[Ready]) -> list[AuditEntry]:
+    for entry in ready:
+        entry.audit.target_id = str(entry.passage.pk)
+    return [entry.audit for entry in ready]
 
 
 def _alerts(ready: Iterable[Ready]) -> list[Alert]:
@@ -192,7 +190,7 @@ def _alerts(ready: Iterable[Ready]) -> list[Alert]:
     return alerts
 
 
-def _handoffs(ready: list[Ready], known: Known, ctx: Context) -> tuple[list[Handoff], set[int]]:
+def _handoffs(ready: list[Ready], known: Known) -> tuple[list[Handoff], set[int]]:
     """A new hand-off per inbound traveller bound inside, unless one is open for them (then
     they join it); and the open ones that a feverish traveller now marks."""
     new: dict[tuple[int, str], Handoff] = {}
@@ -211,8 +209,7 @@ def _handoffs(ready: list[Ready], known: Known, ctx: Context) -> tuple[list[Hand
                 continue
             handoff = new.get((destination.pk, key))
             if handoff is None:
-                day = timezone.localtime(passage.passed_at).date()
-                hours = ctx.policy_for(destination.path)(day).handoff_hours
+                hours = entry.hours
                 handoff = new[(destination.pk, key)] = Handoff(
                     unit=destination, org_path=destination.path, key=key,
                     checkpoint=passage.checkpoint, full_name=traveller.full_name,
