@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from fangkong.accounts.tokens import token_create, token_revoke
 from fangkong.checkpoints.models import Handoff, Passage, Traveller
+from fangkong.checkpoints.schemas import BatchOut
 from fangkong.checkpoints.tests.helpers import checkpoint, created, passage, traveller
 from fangkong.core.testing import World
 from fangkong.people.models import Person
@@ -102,7 +103,9 @@ def test_a_batch_stores_the_good_items_reports_the_bad_and_never_twice(world: Wo
     ]}  # fmt: skip
     url = reverse("api:upload_passages")
     auth = {"HTTP_AUTHORIZATION": f"Bearer {key}"}
-    answer = client.post(url, json.dumps(body), content_type="application/json", **auth).json()
+    response = client.post(url, json.dumps(body), content_type="application/json", **auth)
+    assert response["Content-Type"] == "application/json"
+    answer = BatchOut.model_validate_json(response.content).model_dump()  # as documented
     assert (answer["created"], answer["duplicates"], answer["invalid"]) == (1, 1, 4)
     statuses = [r["status"] for r in answer["results"]]
     assert statuses == ["created", "invalid", "invalid", "invalid", "invalid", "duplicate"]
