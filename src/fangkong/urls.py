@@ -4,6 +4,8 @@ from fangkong.api import api_urls
 from fangkong.core import views as core_views
 
 urlpatterns = [
+    # First: a device's upload is resolved before the pages' patterns are tried.
+    path("api/", api_urls()),
     path("", core_views.home, name="home"),
     path("healthz", core_views.health, name="health"),
     path("i18n/setlang/", core_views.set_language, name="set_language"),
@@ -25,7 +27,6 @@ urlpatterns = [
     path("supplies/", include("fangkong.supplies.urls")),
     path("duty/", include("fangkong.duty.urls")),
     path("places/", include("fangkong.places.urls")),
-    path("api/", api_urls()),
 ]
 
 handler500 = "fangkong.core.errors.server_error"

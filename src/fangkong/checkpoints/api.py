@@ -66,7 +66,7 @@ def upload_passages(request: HttpRequest, batch: BatchIn):  # type: ignore[no-un
                 vehicle=item.vehicle, plate=item.plate, plate_checked=item.plate_checked,
                 destination=destination, destination_text=item.destination_text,
                 passed_at=item.passed_at, client_id=item.client_id,
-                travellers=[registration.TravellerIn(**t.dict()) for t in item.travellers],
+                travellers=[registration.TravellerIn(**t.model_dump()) for t in item.travellers],
             )
         )  # fmt: skip
     outcomes = iter(registration.register(actor=actor, items=items, ctx=ctx)) if items else iter(())  # type: ignore[arg-type]

@@ -3,9 +3,14 @@ from __future__ import annotations
 from datetime import datetime
 
 from ninja import Field, Schema
+from pydantic import BaseModel
+
+# What a device sends is read by plain pydantic models: a ninja Schema runs a validator
+# of its own on every object (to read Django models' attributes), which made reading a
+# batch of two passages cost 99 µs instead of 16.
 
 
-class TravellerIn(Schema):
+class TravellerIn(BaseModel):
     full_name: str = Field("", max_length=200)
     id_type: str = Field("resident", max_length=20)
     id_number: str = Field("", max_length=60)
@@ -14,7 +19,7 @@ class TravellerIn(Schema):
     symptoms: list[str] = Field(default_factory=list, max_length=10)
 
 
-class PassageIn(Schema):
+class PassageIn(BaseModel):
     """One passage. Every field is checked item by item: a bad item is reported with
     its problems and the others are stored."""
 
@@ -31,7 +36,7 @@ class PassageIn(Schema):
     travellers: list[TravellerIn] = Field(default_factory=list, max_length=80)
 
 
-class BatchIn(Schema):
+class BatchIn(BaseModel):
     items: list[PassageIn] = Field(..., min_length=1, max_length=500)
 
 
