@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -150,3 +151,14 @@ def app_matrix_rows() -> tuple[list[Endpoint], set[str]]:
             endpoints += module.ENDPOINTS
             public |= set(getattr(module, "PUBLIC", ()))
     return endpoints, public
+
+
+def at_once(run: Callable[..., None], calls: list[tuple[Any, ...]], timeout: float = 60) -> None:
+    """``run(*args)`` for each args of ``calls``, each in its own thread, all at once; back
+    when every one has ended (a thread still running after ``timeout`` fails the test)."""
+    threads = [threading.Thread(target=run, args=args) for args in calls]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=timeout)
+    assert not any(thread.is_alive() for thread in threads), "a thread did not end in time"

@@ -17,7 +17,7 @@ from fangkong.checkpoints.models import Handoff, Passage, Traveller
 from fangkong.checkpoints.tests.helpers import checkpoint, traveller
 from fangkong.core.groupcommit import Group
 from fangkong.core.middleware import current_ip
-from fangkong.core.testing import World, build_world
+from fangkong.core.testing import World, at_once, build_world
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -147,11 +147,7 @@ def test_requests_at_once_are_grouped_and_every_passage_and_hand_off_is_stored_o
             current_ip.reset(token)
             connection.close()
 
-    threads = [threading.Thread(target=run, args=(n,)) for n in range(THREADS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    at_once(run, [(n,) for n in range(THREADS)])
     statuses = sorted(s for found in answers.values() for s in found)
     assert statuses == ["created"] * THREADS + ["duplicate"] * THREADS, answers
     assert max(group.sizes) > 1

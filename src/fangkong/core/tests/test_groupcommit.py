@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from fangkong.core.groupcommit import Group, GroupFailed
+from fangkong.core.testing import at_once
 
 
 class Recorder:
@@ -45,12 +46,7 @@ def run_all(group: Group[int], jobs: list[int]) -> dict[int, str]:
         else:
             told[job] = "written"
 
-    threads = [threading.Thread(target=submit, args=(job,)) for job in jobs]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    assert not any(thread.is_alive() for thread in threads), "a job was never answered"
+    at_once(submit, [(job,) for job in jobs], timeout=30)  # each job answered
     return told
 
 

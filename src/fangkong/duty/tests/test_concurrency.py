@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.utils import timezone, translation
 
-from fangkong.core.testing import build_world
+from fangkong.core.testing import at_once, build_world
 from fangkong.duty import services
 from fangkong.duty.models import DutyAssignment
 from fangkong.duty.tests.helpers import at, person, post, shift
@@ -56,10 +56,6 @@ def test_the_same_person_on_overlapping_shifts_at_once_is_assigned_once():
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=run, args=(n,)) for n in range(THREADS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    at_once(run, [(n,) for n in range(THREADS)])
     assert sorted(outcomes) == ["double"] * (THREADS - 1) + ["ok"], outcomes
     assert DutyAssignment.objects.filter(person=who).count() == 1
