@@ -14,7 +14,9 @@ function init(args)
   grid = args[3]
   key = args[4]
   mode = args[5]
-  run = args[6] or "r"
+  run = args[6] or "r0"
+  -- every run's travellers its own too: each a new hand-off, never one of an earlier run
+  runno = tonumber(string.sub(run, 2)) or 0
 end
 
 local function passage()
@@ -25,7 +27,7 @@ local function passage()
     local fever = (counter % 50 == 0 and k == 1) and "38.1" or "36.6"
     people[k] = string.format(
       '{"full_name":"旅客%d","phone":"139%08d","temperature":%s}',
-      k, (tid * 20000000 + counter * 4 + k) % 100000000, fever)
+      k, (runno * 400000 + tid * 200000 + counter * 4 + k) % 100000000, fever)
   end
   return string.format(
     '{"client_id":"%s-%d-%d","checkpoint":%s,"origin":"湖北省武汉市","destination":"%s",'
