@@ -66,8 +66,15 @@ class Group(Generic[J]):
         error: BaseException | None = None
         try:
             self._write([w.job for w in group])
-        except Exception as failed:  # every member is told and writes alone
+        except BaseException as failed:  # every member is told, and writes alone
             error = failed
+            if not isinstance(failed, Exception):
+                raise  # the leader's thread is stopping: the others go on (finally)
+        finally:
+            self._hand_over(group, error)
+
+    def _hand_over(self, group: list[_Waiter[J]], error: BaseException | None) -> None:
+        """Answer the group, and wake the first job waiting since as the next leader."""
         self.written += 1
         self.sizes = [*self.sizes[-99:], len(group)]
         with self._lock:

@@ -105,3 +105,46 @@ def test_every_job_is_answered_once_whatever_fails(jobs: int, failing: set[int])
     assert len(written) == len(set(written))
     assert {j for j, o in told.items() if o == "written"} == set(written)
     assert set(told) == set(range(jobs))
+
+
+class Stopping(BaseException):
+    """As SystemExit or KeyboardInterrupt: not an Exception."""
+
+
+def test_a_leader_stopped_mid_write_still_answers_the_others_and_hands_over():
+    entered, release = threading.Event(), threading.Event()
+    written: list[list[int]] = []
+
+    def write(jobs: Sequence[int]) -> None:
+        if 1 in jobs:  # the first leader: stopped while the others queue behind it
+            entered.set()
+            release.wait(timeout=10)
+            raise Stopping
+        written.append(list(jobs))
+
+    group: Group[int] = Group(write)
+    told: dict[int, str] = {}
+
+    def first() -> None:
+        try:
+            group.submit(1)
+        except Stopping:
+            told[1] = "stopped"
+
+    def later(job: int) -> None:
+        entered.wait(timeout=10)
+        group.submit(job)  # queued behind the stopped leader, then written
+        told[job] = "written"
+
+    def release_when_queued() -> None:
+        deadline = time.monotonic() + 10
+        while len(group._waiting) < 3 and time.monotonic() < deadline:
+            time.sleep(0.005)
+        release.set()
+
+    at_once(lambda n: first() if n == 1 else release_when_queued() if n == 0 else later(n),
+            [(n,) for n in range(5)])  # fmt: skip
+    assert told == {1: "stopped", 2: "written", 3: "written", 4: "written"}
+    assert sorted(job for g in written for job in g) == [2, 3, 4]
+    group.submit(5)  # not left busy
+    assert written[-1] == [5]
