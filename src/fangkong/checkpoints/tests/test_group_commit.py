@@ -5,6 +5,7 @@ that cannot be written is written again, request by request."""
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Sequence
 
 import pytest
@@ -121,9 +122,11 @@ def test_requests_at_once_are_grouped_and_every_passage_and_hand_off_is_stored_o
     write = registration._write
 
     def slow_first(jobs: Sequence[list[storing.Ready]]) -> None:
-        if not slow.is_set():  # the first group takes its time: the others queue behind it
+        if not slow.is_set():  # the first group waits until others queue behind it
             slow.set()
-            threading.Event().wait(0.3)
+            deadline = time.monotonic() + 10
+            while len(group._waiting) < 2 and time.monotonic() < deadline:
+                time.sleep(0.01)
         write(jobs)
 
     slow = threading.Event()
