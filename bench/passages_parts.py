@@ -167,6 +167,8 @@ def replay(url: str, looked: list[tuple[str, Any]], written: list[tuple[str, str
            times: int) -> list[list[str]]:  # fmt: skip
     import psycopg
 
+    from fangkong.core import bulk
+
     conn = psycopg.connect(url.replace("postgres://", "postgresql://"))
     pid = conn.info.backend_pid
     runs = iter(range(1, 10**9))
@@ -180,19 +182,13 @@ def replay(url: str, looked: list[tuple[str, Any]], written: list[tuple[str, str
         conn.rollback()
 
     def look() -> None:
-        with conn.pipeline():
-            cursors = [conn.cursor().execute(sql, params) for sql, params in looked]
-            for cursor in cursors:
-                cursor.fetchall()
+        conn.cursor().execute(*bulk.select_statement(looked)).fetchall()
         conn.rollback()
 
     def write(commit: bool) -> Callable[[], None]:
         def run() -> None:
             statements = renumbered(written, next(runs))
-            with conn.pipeline():
-                cursor = conn.cursor()
-                for sql, document in statements:
-                    cursor.execute(sql, [document])
+            conn.cursor().execute(*bulk.insert_statement(statements))
             conn.commit() if commit else conn.rollback()
 
         return run
@@ -201,8 +197,8 @@ def replay(url: str, looked: list[tuple[str, Any]], written: list[tuple[str, str
     parts = [
         ("a statement and a rollback (the floor)", floor),
         ("the stamp read", stamp),
-        (f"the look-ups and the keys drawn ({len(looked)} statements, one pipeline)", look),
-        (f"the inserts ({len(written)} statements, one pipeline), rolled back", write(False)),
+        (f"the look-ups and the keys drawn ({len(looked)} queries, one statement)", look),
+        (f"the inserts ({len(written)} tables, one statement), rolled back", write(False)),
         ("the inserts, committed", write(True)),
     ]
     for label, part in parts:

@@ -1,7 +1,7 @@
 """The floor under the upload path: a bare WSGI app that writes the rows an upload writes.
 
 For bench/passages_bench.py only, never served by fangkong. It takes the bench's own
-payload, checks nothing, knows no user, and in two round trips, with the statements of
+payload, checks nothing, knows no user, and in two statements, with the statements of
 the real path (``checkpoints.storing`` and ``core.bulk``) and its group commit (the
 uploads that wait together written in one transaction, ``core.groupcommit``), writes
 what an upload of the same passages writes: the passage, each traveller (phone sealed,
@@ -42,7 +42,7 @@ from fangkong.people.services import phone_key  # noqa: E402
 MODELS = (Passage, Handoff, Traveller, Alert, AuditEntry)
 INSERTS = [bulk._json_insert(m) for m in MODELS]
 bulk.draw_query(dict.fromkeys(MODELS, 1))  # the sequences' names, looked up once, here
-LOOKUPS = [sql.format("= ANY(%s)") for sql in _LOOKUPS]
+LOOKUPS = [sql.format("= ANY(%s::text[])") for sql in _LOOKUPS]
 STAMP = "SELECT value FROM core_stamp WHERE name = 'reference'"
 URL = os.environ["FANGKONG_DATABASE_URL"].replace("postgres://", "postgresql://", 1)
 # What bench/passages_bench.py prepared: its checkpoint (with its unit and path), the grid
@@ -105,15 +105,16 @@ def _write(conn: psycopg.Connection[Any], items: list[dict[str, Any]]) -> list[d
     travellers = [t for item in items for t in item["travellers"]]
     counts = dict(zip(MODELS, [len(items), len(travellers), len(travellers),
                                3 * len(travellers), len(items)], strict=True))  # fmt: skip
-    with conn.pipeline():
-        cursors = [
-            conn.cursor().execute(STAMP),
-            conn.cursor().execute(LOOKUPS[0], [[item["client_id"] for item in items]]),
-            conn.cursor().execute(LOOKUPS[1], [[t["key"] for t in travellers]]),
-            conn.cursor().execute(LOOKUPS[2], [[]]),
-            conn.cursor().execute(*bulk.draw_query(counts)),
-        ]
-        _stamp, stored, open_, _persons, (drawn,) = [c.fetchall() for c in cursors]
+    queries = [
+        (STAMP, []),
+        (LOOKUPS[0], [bulk.text_array([item["client_id"] for item in items])]),
+        (LOOKUPS[1], [bulk.text_array([t["key"] for t in travellers])]),
+        (LOOKUPS[2], [bulk.text_array([])]),
+        bulk.draw_query(counts),
+    ]
+    row = conn.cursor().execute(*bulk.select_statement(queries)).fetchone()
+    assert row is not None
+    _stamp, stored, open_, _persons, (drawn,) = bulk.selected(row)
     keys = [iter(k) for k in drawn]
     repeats = {client_id: pk for _c, client_id, pk in stored}
     handoffs = {key: pk for unit, key, pk, _fever in open_ if unit == GRID}
@@ -142,11 +143,10 @@ def _write(conn: psycopg.Connection[Any], items: list[dict[str, Any]]) -> list[d
         if not LEAN or not rows[4]:
             rows[4].append(_audit(next(keys[4]), passage, len(item["travellers"])))
         results.append({"client_id": item["client_id"], "status": "created", "id": passage["id"]})
-    with conn.pipeline():
-        cursor = conn.cursor()
-        for sql, table in zip(INSERTS, rows, strict=True):
-            if table:
-                cursor.execute(sql, [bulk.rows_json(table)])
+    tables = zip(INSERTS, rows, strict=True)
+    pending = [(sql, bulk.rows_json(table)) for sql, table in tables if table]
+    if pending:
+        conn.cursor().execute(*bulk.insert_statement(pending))
     conn.commit()
     return results
 

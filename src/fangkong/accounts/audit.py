@@ -58,7 +58,8 @@ def build_entries(
     """Unsaved entries, one per (target, changes), for a caller that writes them in bulk."""
     ip = current_ip.get()
     return [
-        AuditEntry(
+        bulk.new(
+            AuditEntry,
             actor=actor if actor is not None and actor.pk else None,
             actor_name=actor.username if actor else "",
             action=action,

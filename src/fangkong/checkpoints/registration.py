@@ -32,7 +32,7 @@ from fangkong.checkpoints.models import (
     Traveller,
     Vehicle,
 )
-from fangkong.core import stamps
+from fangkong.core import bulk, stamps
 from fangkong.core.crypto import blind_index
 from fangkong.core.fields import BODY_MAX, BODY_MIN
 from fangkong.core.groupcommit import Group, GroupFailed
@@ -169,7 +169,7 @@ def _temperature(value: Any) -> Decimal:
 
 
 def _check_traveller(item: TravellerIn, prefix: str, errors: list[tuple[str, str]]) -> Traveller:
-    person = Traveller(full_name=clean_text(item.full_name)[:50], id_type=item.id_type)
+    person = bulk.new(Traveller, full_name=clean_text(item.full_name)[:50], id_type=item.id_type)
     if not person.full_name:
         errors.append((f"{prefix}full_name", _("Enter the name.")))
     if item.id_type not in ID_TYPES:
@@ -218,8 +218,8 @@ def _check(
         errors.append(("checkpoint", _("You may not register passages at this checkpoint.")))
     elif not checkpoint.active:
         errors.append(("checkpoint", _("This checkpoint is out of service.")))
-    passage = Passage(
-        checkpoint=checkpoint, org_path=checkpoint.org_path, direction=item.direction,
+    passage = bulk.new(
+        Passage, checkpoint=checkpoint, org_path=checkpoint.org_path, direction=item.direction,
         vehicle=item.vehicle, client_id=clean_text(item.client_id)[:64], recorded_by=actor,
         passed_at=passed_at, destination_text=clean_text(item.destination_text)[:200],
     )  # fmt: skip

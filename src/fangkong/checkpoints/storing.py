@@ -3,8 +3,8 @@
 :func:`look` reads what was stored before (client ids, open hand-offs, registered
 persons) in three plain statements; :func:`store` decides in Python, the same on every
 database, which hand-off each traveller joins and who is alerted, then writes the rows.
-On PostgreSQL the look-ups go in one round trip and the rows in another, keys drawn
-beforehand (:class:`fangkong.core.bulk.Writer`); elsewhere one multi-row statement a
+On PostgreSQL the look-ups go in one statement and the rows in another, keys drawn
+with the look-ups (:class:`fangkong.core.bulk.Writer`); elsewhere one multi-row statement a
 table (:func:`fangkong.core.bulk.insert`).
 """
 
@@ -80,7 +80,9 @@ def look(ready: list[Ready]) -> Known:
     drawn: dict[type[Model], list[int]] = {}
     if connection.vendor == "postgresql":
         pairs = zip(_LOOKUPS, wanted, strict=True)
-        queries = [(sql.format("= ANY(%s)"), [keys]) for sql, keys in pairs]
+        queries = [
+            (sql.format("= ANY(%s::text[])"), [bulk.text_array(keys)]) for sql, keys in pairs
+        ]
         travellers = sum(len(r.travellers) for r in ready)
         counts: dict[type[Model], int] = {
             Passage: len(ready), Handoff: travellers, Traveller: travellers,
@@ -138,24 +140,39 @@ def store(ready: list[Ready], known: Known) -> None:
             traveller.passage = entry.passage
             traveller.person_id = known.persons.get(traveller.id_key or "")
             travellers.append(traveller)
-    handoffs, feverish = _handoffs(ready, known)
-    alerts = _alerts(ready)
+    handoffs, joined, feverish = _handoffs(ready, known)
     if connection.vendor == "postgresql":
         writer = bulk.Writer()
         keys = known.keys
-        for model, objs in ((Passage, passages), (Handoff, handoffs), (Traveller, travellers),
-                            (Alert, alerts)):  # fmt: skip
-            for obj, key in zip(objs, keys[model], strict=False):  # drawn for the worst case
+        for row, key in zip(handoffs, keys[Handoff], strict=False):  # drawn for the worst case
+            row["id"] = key
+        for traveller, row in joined:
+            traveller.handoff_id = row["id"]
+        for model, objs in ((Passage, passages), (Traveller, travellers)):
+            for obj, key in zip(objs, keys[model], strict=False):
                 obj.pk = key
-        entries = _audit(ready)  # now that the passages have their keys
+        alerts = _alerts(ready)  # now that the travellers have their keys
+        for row, key in zip(alerts, keys[Alert], strict=False):
+            row["id"] = key
+        entries = _audit(ready)  # and the passages theirs
         for audited, key in zip(entries, keys[AuditEntry], strict=False):
             audited.pk = key
-        for rows in (passages, handoffs, travellers, alerts, entries):
-            writer.add(rows)  # type: ignore[arg-type]
+        writer.add(passages)
+        writer.add_rows(Handoff, handoffs)
+        writer.add(travellers)
+        writer.add_rows(Alert, alerts)
+        writer.add(entries)
         writer.flush()
     else:
-        for objs in (passages, handoffs, travellers, alerts):
-            bulk.insert(objs)  # type: ignore[arg-type]
+        bulk.insert(passages)
+        made = [Handoff(**row) for row in handoffs]
+        bulk.insert(made)
+        for row, handoff in zip(handoffs, made, strict=True):
+            row["id"] = handoff.pk
+        for traveller, row in joined:
+            traveller.handoff_id = row["id"]
+        bulk.insert(travellers)
+        bulk.insert([Alert(**row) for row in _alerts(ready)])
         bulk.insert(_audit(ready))
     if feverish:
         Handoff.objects.filter(pk__in=feverish).update(fever=True)
@@ -169,8 +186,9 @@ def _audit(ready: list[Ready]) -> list[AuditEntry]:
     return [entry.audit for entry in ready]
 
 
-def _alerts(ready: Iterable[Ready]) -> list[Alert]:
-    """A fever to the checkpoint's unit and the destination; a risk to the destination."""
+def _alerts(ready: Iterable[Ready]) -> list[dict[str, Any]]:
+    """A fever to the checkpoint's unit and the destination; a risk to the destination.
+    As rows (a column each, the travellers' keys set), not models: many a batch."""
     alerts = []
     for entry in ready:
         passage = entry.passage
@@ -184,16 +202,22 @@ def _alerts(ready: Iterable[Ready]) -> list[Alert]:
             if traveller.risk_status != RiskStatus.CLEAR and destination is not None:
                 audience.append((AlertKind.RISK, destination.pk, destination.path))
             alerts += [
-                Alert(kind=kind, unit_id=unit_id, org_path=path, traveller=traveller)
+                {"org_path": path, "kind": kind, "unit_id": unit_id,
+                 "traveller_id": traveller.pk, "seen_at": None, "seen_by_id": None}
                 for kind, unit_id, path in audience
-            ]
+            ]  # fmt: skip
     return alerts
 
 
-def _handoffs(ready: list[Ready], known: Known) -> tuple[list[Handoff], set[int]]:
+def _handoffs(
+    ready: list[Ready], known: Known
+) -> tuple[list[dict[str, Any]], list[tuple[Traveller, dict[str, Any]]], set[int]]:
     """A new hand-off per inbound traveller bound inside, unless one is open for them (then
-    they join it); and the open ones that a feverish traveller now marks."""
-    new: dict[tuple[int, str], Handoff] = {}
+    they join it), as rows (a column each); the travellers that join a new one, with its
+    row (they take its key once it has one); the open ones that a feverish traveller now
+    marks."""
+    new: dict[tuple[int, str], dict[str, Any]] = {}
+    joined: list[tuple[Traveller, dict[str, Any]]] = []
     feverish: set[int] = set()
     for entry in ready:
         passage, destination = entry.passage, entry.passage.destination
@@ -207,18 +231,19 @@ def _handoffs(ready: list[Ready], known: Known) -> tuple[list[Handoff], set[int]
                 if traveller.fever and not found[1]:
                     feverish.add(found[0])
                 continue
-            handoff = new.get((destination.pk, key))
-            if handoff is None:
-                hours = entry.hours
-                handoff = new[(destination.pk, key)] = Handoff(
-                    unit=destination, org_path=destination.path, key=key,
-                    checkpoint=passage.checkpoint, full_name=traveller.full_name,
-                    origin_name=passage.origin_name, address=passage.destination_text,
-                    arrived_at=passage.passed_at, due_at=passage.passed_at + timedelta(hours=hours),
-                    fever=traveller.fever, risk_status=traveller.risk_status,
-                    person_id=traveller.person_id,
-                )  # fmt: skip
+            row = new.get((destination.pk, key))
+            if row is None:
+                due = passage.passed_at + timedelta(hours=entry.hours)
+                row = new[(destination.pk, key)] = {
+                    "org_path": destination.path, "unit_id": destination.pk, "key": key,
+                    "checkpoint_id": passage.checkpoint_id, "full_name": traveller.full_name,
+                    "origin_name": passage.origin_name, "address": passage.destination_text,
+                    "arrived_at": passage.passed_at, "due_at": due, "state": HandoffState.OPEN,
+                    "fever": traveller.fever, "risk_status": traveller.risk_status,
+                    "person_id": traveller.person_id, "reason": "", "closed_at": None,
+                    "closed_by_id": None,
+                }  # fmt: skip
             elif traveller.fever:
-                handoff.fever = True
-            traveller.handoff = handoff
-    return list(new.values()), feverish
+                row["fever"] = True
+            joined.append((traveller, row))
+    return list(new.values()), joined, feverish

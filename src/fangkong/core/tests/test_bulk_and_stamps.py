@@ -122,6 +122,22 @@ def test_the_pipelined_writer_stores_every_kind_of_value_as_the_orm_reads_it(wor
     assert saved_entry.at is not None  # the database default applied
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the one-statement look-ups")
+def test_look_ups_by_a_text_array_find_every_kind_of_text_and_nothing_else(world: World):
+    """Client ids are typed on devices: quotes, backslashes, commas and braces in them
+    neither break the array literal nor match another id."""
+    stored = [_passage(world, text) for text in TRICKY if text]
+    bulk.insert(stored)
+    wanted = [*TRICKY, "引号", "NULL2", '"']
+    sql = "SELECT client_id, id FROM checkpoints_passage WHERE client_id = ANY(%s::text[])"
+    with transaction.atomic():
+        found, empty = bulk.Writer().select(
+            [(sql, [bulk.text_array(wanted)]), (sql, [bulk.text_array([])])]
+        )
+    assert sorted(found) == sorted((p.client_id, p.pk) for p in stored)
+    assert empty == []
+
+
 def test_a_copy_is_kept_while_the_stamp_stands_and_misses_are_not_kept(monkeypatch):
     stamps.forget()
     loads: list[str] = []
