@@ -146,7 +146,7 @@ def _write(conn: psycopg.Connection[Any], items: list[dict[str, Any]]) -> list[d
     tables = zip(INSERTS, rows, strict=True)
     pending = [(sql, bulk.rows_json(table)) for sql, table in tables if table]
     if pending:
-        conn.cursor().execute(*bulk.insert_statement(pending))
+        conn.cursor().execute(*bulk.insert_statement(pending), prepare=True)
     conn.commit()
     return results
 

@@ -74,6 +74,14 @@ def test_the_pipelined_writer_draws_keys_and_reports_a_clash_as_django_does(worl
         writer = bulk.Writer()
         writer.add([clash])
         writer.flush()
+    for n in range(3):  # the prepared insert serves again on the same connection
+        with transaction.atomic():
+            later = _passage(world, f"later{n}")
+            later.pk = keys[0] + 2000 + n
+            writer = bulk.Writer()
+            writer.add([later])
+            writer.flush()
+    assert Passage.objects.filter(client_id__startswith="later").count() == 3
 
 
 TRICKY = ['引号"与\\反斜杠', "换行\n制表\t", "{花括号,逗号}", "NULL", "", "😷 emoji", "'单引号'"]
