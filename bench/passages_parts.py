@@ -188,7 +188,7 @@ def replay(url: str, looked: list[tuple[str, Any]], written: list[tuple[str, str
     def write(commit: bool) -> Callable[[], None]:
         def run() -> None:
             statements = renumbered(written, next(runs))
-            conn.cursor().execute(*bulk.insert_statement(statements))
+            conn.cursor().execute(*bulk.insert_statement(statements), prepare=True)
             conn.commit() if commit else conn.rollback()
 
         return run
