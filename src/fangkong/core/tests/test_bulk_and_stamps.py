@@ -130,6 +130,20 @@ def test_the_pipelined_writer_stores_every_kind_of_value_as_the_orm_reads_it(wor
     assert saved_entry.at is not None  # the database default applied
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the pipelined writer")
+def test_rows_given_as_columns_must_have_exactly_the_tables_columns(world: World):
+    from fangkong.checkpoints.models import Alert
+
+    row = {"id": 1, "org_path": "0001", "kind": "risk", "unit_id": world.a.grid.pk,
+           "traveller_id": 1, "seen_at": None, "seen_by_id": None}  # fmt: skip
+    writer = bulk.Writer()
+    for wrong in ({k: v for k, v in row.items() if k != "seen_at"}, {**row, "note": ""}):
+        with pytest.raises(ValueError, match="exactly the columns"):
+            writer.add_rows(Alert, [wrong])
+    writer.add_rows(Alert, [row])
+    assert len(writer.pending) == 1
+
+
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the one-statement look-ups")
 def test_look_ups_by_a_text_array_find_every_kind_of_text_and_nothing_else(world: World):
     """Client ids are typed on devices: quotes, backslashes, commas and braces in them

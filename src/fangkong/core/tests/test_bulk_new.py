@@ -82,3 +82,24 @@ def test_a_model_someone_listens_to_is_made_by_its_constructor(world: World):
     finally:
         post_init.disconnect(made, sender=Passage)
     assert seen == [passage]
+
+
+class _Upper:
+    """A field descriptor of its own: it changes what is set."""
+
+    def __get__(self, obj: Any, owner: Any = None) -> Any:
+        return self if obj is None else obj.__dict__.get("plate", "")
+
+    def __set__(self, obj: Any, value: str) -> None:
+        obj.__dict__["plate"] = value.upper()
+
+
+def test_a_model_with_a_field_descriptor_of_its_own_is_made_by_its_constructor(monkeypatch):
+    monkeypatch.setattr(Passage, "plate", _Upper(), raising=False)
+    bulk._blank.cache_clear()
+    try:
+        assert bulk.new(Passage, plate="鄂a12345").plate == "鄂A12345"
+    finally:
+        monkeypatch.undo()
+        bulk._blank.cache_clear()
+    assert bulk.new(Passage, plate="鄂a12345").plate == "鄂a12345"
