@@ -51,9 +51,11 @@ def _load(digest: str) -> tuple[int, User, datetime | None] | None:
 _touched: dict[int, datetime] = {}
 
 
-def user_for(key: str, *, stamp: int | None = None) -> User | None:
+def user_for(key: str, *, stamp: int | None = None, assumed: bool = False) -> User | None:
     """The key's user, or None. The token, its user and their grants are kept per process
-    until any of them changes (core.stamps); a revoked key stops at once."""
+    until any of them changes (core.stamps); a revoked key stops at once. With
+    ``assumed``, ``stamp`` is the copies' own, not read (core.stamps.assumed): the
+    caller confirms it before it answers. A None is never kept: it was read just now."""
     if not key.startswith(PREFIX):
         return None
     digest = _digest(key)
@@ -62,6 +64,7 @@ def user_for(key: str, *, stamp: int | None = None) -> User | None:
         ("api-token", digest),
         lambda: _load(digest),
         keep_none=False,
+        assumed=assumed,
     )
     if found is None:
         return None
@@ -75,12 +78,37 @@ def user_for(key: str, *, stamp: int | None = None) -> User | None:
 
 
 class TokenAuth(HttpBearer):
-    """``Authorization: Bearer fk_…``: the call runs as the key's user."""
+    """``Authorization: Bearer fk_…``: the call runs as the key's user.
+
+    With ``assume=True`` (for a view that writes, and confirms the stamp in the statement
+    that writes, or before any other answer: checkpoint uploads), the key is checked
+    against this process's copies without reading the stamp (core.stamps.assumed).
+    ``request.fangkong_confirmed`` says which it was; a view that finds the stamp moved
+    (core.stamps.Stale) calls :meth:`again`."""
+
+    def __init__(self, *, assume: bool = False) -> None:
+        super().__init__()
+        self.assume = assume
 
     def authenticate(self, request: HttpRequest, token: str) -> Any:
-        stamp = stamps.read()
-        user = user_for(token, stamp=stamp)
+        stamp = stamps.assumed() if self.assume else None
+        confirmed = stamp is None
+        user = None
+        if stamp is not None:
+            try:
+                user = user_for(token, stamp=stamp, assumed=True)
+            except stamps.Stale:  # the copies moved on meanwhile
+                stamp, confirmed = None, True
+        if stamp is None:
+            stamp = stamps.read()
+            user = user_for(token, stamp=stamp)
         if user is not None:
             request.user = user
-            request.fangkong_stamp = stamp  # type: ignore[attr-defined]  # for the view's copies
+            # for the view's copies
+            request.fangkong_stamp = stamp  # type: ignore[attr-defined]
+            request.fangkong_confirmed = confirmed  # type: ignore[attr-defined]
         return user
+
+    def again(self, request: HttpRequest) -> Any:
+        """Authenticate ``request`` once more, reading the stamp: its user, or None."""
+        return TokenAuth()(request)

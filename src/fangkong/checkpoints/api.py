@@ -7,10 +7,13 @@ import json
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Router
-from ninja.errors import HttpError
+from ninja.errors import AuthenticationError, HttpError
+from ninja.security import django_auth
 
+from fangkong.accounts.tokens import TokenAuth
 from fangkong.checkpoints import registration, selectors
 from fangkong.checkpoints.schemas import BatchIn, BatchOut, CheckpointOut
+from fangkong.core import stamps
 from fangkong.core.roles import Perm
 from fangkong.core.scoping import has_perm_at
 
@@ -23,14 +26,32 @@ def list_checkpoints(request: HttpRequest):  # type: ignore[no-untyped-def]
     return list(selectors.checkpoints_for_recording(actor=request.user).order_by("id")[:500])
 
 
-@router.post("/passages", response=BatchOut)
+# A device's key is checked on this process's copies without reading the reference
+# stamp: the statement that writes the batch reads it (core.stamps.assumed).
+_DEVICE = TokenAuth(assume=True)
+
+
+@router.post("/passages", response=BatchOut, auth=[_DEVICE, django_auth])
 def upload_passages(request: HttpRequest, batch: BatchIn):  # type: ignore[no-untyped-def]
     """Register up to 500 passages. Each item is answered on its own: created, duplicate
     (its client id was stored before: nothing is stored twice) or invalid (with every
     problem, by field); the good items are stored whatever the bad ones hold."""
+    stamp = getattr(request, "fangkong_stamp", None)  # as the API key found it
+    confirmed = getattr(request, "fangkong_confirmed", True)
+    try:
+        return _upload(request, batch, registration.Context(stamp, confirmed=confirmed))
+    except stamps.Stale:
+        # Keys, grants, checkpoints or policies changed since this process's copies:
+        # nothing was written. Once more, on the stamp as read now.
+        if _DEVICE.again(request) is None:
+            raise AuthenticationError from None
+        return _upload(request, batch, registration.Context(request.fangkong_stamp))  # type: ignore[attr-defined]
+
+
+def _upload(request: HttpRequest, batch: BatchIn, ctx: registration.Context) -> HttpResponse:
     if not has_perm_at(request.user, Perm.RECORD_PASSAGES, None):
+        ctx.confirm()
         raise HttpError(403, "forbidden")
-    ctx = registration.Context(getattr(request, "fangkong_stamp", None))  # read by the API key
     actor = request.user  # an authenticated user: the API's auth refused anyone else
     items: list[registration.PassageIn] = []
     early: dict[int, list[tuple[str, str]]] = {}
@@ -69,7 +90,11 @@ def upload_passages(request: HttpRequest, batch: BatchIn):  # type: ignore[no-un
                 travellers=[registration.TravellerIn(**t.model_dump()) for t in item.travellers],
             )
         )  # fmt: skip
-    outcomes = iter(registration.register(actor=actor, items=items, ctx=ctx)) if items else iter(())  # type: ignore[arg-type]
+    if items:
+        outcomes = iter(registration.register(actor=actor, items=items, ctx=ctx))  # type: ignore[arg-type]
+    else:
+        ctx.confirm()  # nothing to write: the answer stands on the stamp read now
+        outcomes = iter(())
     results = []
     for index, item in enumerate(batch.items):
         if index in early:

@@ -9,11 +9,11 @@ stored nothing, so that a device may send a batch again after losing the answer.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
@@ -46,6 +46,8 @@ from fangkong.people.normalize import clean_text
 from fangkong.people.phones import normalize_mobile
 from fangkong.people.services import id_key, phone_key, resolve_origin
 from fangkong.screening.models import Symptom
+
+T = TypeVar("T")
 
 MAX_TRAVELLERS = 80  # a full coach
 DESTINATION_LEVELS = frozenset({Level.COMMUNITY, Level.VILLAGE, Level.GRID, Level.BUILDING})
@@ -94,30 +96,45 @@ class Outcome:
 class Context:
     """What a batch looks up: checkpoints, destinations, policies, affected areas. Kept per
     process while the reference stamp stands (core.stamps): one read of the stamp, then
-    nothing more, for a batch like the one before."""
+    nothing more, for a batch like the one before.
 
-    def __init__(self, stamp: int | None = None) -> None:
+    Given a stamp with ``confirmed=False`` (core.stamps.assumed: not read), the batch is
+    checked on the copies as they are, and the stamp is read in the statement that
+    writes it; :meth:`confirm` reads it for an answer that writes nothing. Either raises
+    core.stamps.Stale if it moved: check the batch again then, on a stamp read."""
+
+    def __init__(self, stamp: int | None = None, *, confirmed: bool = True) -> None:
+        self.confirmed = confirmed or stamp is None
         self.stamp = stamps.read() if stamp is None else stamp
 
-    def checkpoint(self, pk: int) -> Checkpoint | None:
+    def confirm(self) -> None:
+        if not self.confirmed:
+            stamps.confirm(self.stamp)
+            self.confirmed = True
+
+    def _memo(self, key: Any, load: Callable[[], T], *, keep_none: bool = True) -> T:
         return stamps.memo(
-            self.stamp, ("checkpoint", pk),
+            self.stamp, key, load, keep_none=keep_none, assumed=not self.confirmed
+        )  # fmt: skip
+
+    def checkpoint(self, pk: int) -> Checkpoint | None:
+        return self._memo(
+            ("checkpoint", pk),
             lambda: Checkpoint.objects.select_related("unit").filter(pk=pk).first(),
         )  # fmt: skip
 
     def unit(self, code: str) -> OrgUnit | None:
         if not code.isprintable():
             return None  # a unit code is digits; PostgreSQL refuses NUL in a query's text
-        return stamps.memo(
-            self.stamp, ("unit", code), lambda: OrgUnit.objects.filter(code=code).first(),
-            keep_none=False,
-        )  # fmt: skip
+        return self._memo(
+            ("unit", code), lambda: OrgUnit.objects.filter(code=code).first(), keep_none=False
+        )
 
     def policy_for(self, path: str) -> Any:
-        return stamps.memo(self.stamp, ("policies", path), lambda: risk.policies_for(path))
+        return self._memo(("policies", path), lambda: risk.policies_for(path))
 
     def areas_for(self, path: str) -> list[Any]:
-        return stamps.memo(self.stamp, ("areas", path), lambda: risk.areas_for(path))
+        return self._memo(("areas", path), lambda: risk.areas_for(path))
 
     def assess(self, judged_at: str, origin_code: str, origin_name: str, day: date) -> Any:
         """The risk rule for an arrival on ``day`` at the unit with ``judged_at``; the same
@@ -135,7 +152,7 @@ class Context:
 
         name = origin_name if origin_code else ""
         key = ("assess", judged_at, origin_code, name, day, translation.get_language())
-        return stamps.memo(self.stamp, key, load)
+        return self._memo(key, load)
 
     def match_destination(self, root: str, text: str) -> OrgUnit | None:
         """The community, village or grid whose name the address contains (the longest)."""
@@ -146,7 +163,7 @@ class Context:
             ).order_by("path")
             return sorted(units, key=lambda u: -len(u.name))
 
-        for unit in stamps.memo(self.stamp, ("destinations", root), load):
+        for unit in self._memo(("destinations", root), load):
             if len(unit.name) >= 2 and unit.name in text:
                 return unit
         return None
@@ -313,10 +330,14 @@ def register(*, actor: User, items: list[PassageIn], ctx: Context | None = None)
             _group.submit([entry for _index, entry in ready])
         except GroupFailed:
             return _register_alone(actor, items, ctx)
+        ctx.confirmed = True  # the statement that wrote them read the stamp: it stood
+    else:
+        ctx.confirm()  # nothing to write: the answer stands on the stamp read now
     return _outcomes(outcomes, ready)
 
 
 def _register_alone(actor: User, items: list[PassageIn], ctx: Context) -> list[Outcome]:
+    ctx.confirm()  # core.stamps.Stale: the caller checks the batch again
     for attempt in (1, 2):
         try:
             with transaction.atomic():
@@ -355,7 +376,8 @@ def _prepare(
             actor=actor, action=audit.Action.CREATE, targets=[(passage, changes)]
         )
         keys = [handoff_key(t) for t in travellers]
-        ready.append((index, storing.Ready(passage, travellers, keys, hours, entry)))
+        stamp = None if ctx.confirmed else ctx.stamp
+        ready.append((index, storing.Ready(passage, travellers, keys, hours, entry, stamp)))
     return outcomes, ready
 
 
@@ -364,6 +386,10 @@ def _write(jobs: Sequence[list[storing.Ready]]) -> None:
     ready = [entry for job in jobs for entry in job]
     with transaction.atomic(savepoint=False):  # alone, in the savepoint of the caller
         known = storing.look(ready)
+        if any(r.stamp is not None and r.stamp != known.stamp for r in ready):
+            # Checked on copies that have changed since: nothing is written, and each
+            # request, told, confirms its own stamp and checks its batch again.
+            raise stamps.Stale
         kept = storing.drop_duplicates(ready, known)
         if kept:
             storing.store(kept, known)

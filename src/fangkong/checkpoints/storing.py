@@ -1,7 +1,7 @@
 """Writing a checked batch of passages: look, decide, write.
 
 :func:`look` reads what was stored before (client ids, open hand-offs, registered
-persons) in three plain statements; :func:`store` decides in Python, the same on every
+persons) and the reference stamp; :func:`store` decides in Python, the same on every
 database, which hand-off each traveller joins and who is alerted, then writes the rows.
 On PostgreSQL the look-ups go in one statement and the rows in another, keys drawn
 with the look-ups (:class:`fangkong.core.bulk.Writer`); elsewhere one multi-row statement a
@@ -29,7 +29,7 @@ from fangkong.checkpoints.models import (
     Referral,
     Traveller,
 )
-from fangkong.core import bulk
+from fangkong.core import bulk, stamps
 from fangkong.people.models import RiskStatus
 
 
@@ -38,14 +38,16 @@ class Ready:
     """A passage that passed every check, with its travellers and their hand-off keys; the
     hours a new hand-off is due in, by the policy at its destination; its audit entry,
     built by the request that sent it (its actor, address and language) and given the
-    passage's key when written. Written, it is ``created`` or a ``duplicate`` of
-    ``passage``."""
+    passage's key when written; the reference stamp it was checked under if that was
+    not read but assumed (core.stamps), to be confirmed by the look-ups. Written, it is
+    ``created`` or a ``duplicate`` of ``passage``."""
 
     passage: Passage
     travellers: list[Traveller]
     keys: list[str]
     hours: int
     audit: AuditEntry
+    stamp: int | None = None
     status: str = ""
 
 
@@ -57,6 +59,7 @@ class Known:
     stored: dict[tuple[int, str], int] = field(default_factory=dict)
     open_: dict[tuple[int, str], list[Any]] = field(default_factory=dict)
     persons: dict[str, int] = field(default_factory=dict)
+    stamp: int = 0  # the reference stamp (core.stamps), read with the look-ups
     # PostgreSQL: keys drawn with the look-ups, as many as the batch could need.
     keys: dict[type[Model], list[int]] = field(default_factory=dict)
 
@@ -69,6 +72,8 @@ _LOOKUPS = (
     f"WHERE state = '{HandoffState.OPEN.value}' AND key {{}}",
     "SELECT id_key, id FROM people_person WHERE id_key {}",
 )
+# The reference stamp (core.stamps), read with the look-ups, in the write's transaction.
+_STAMP = "SELECT value FROM core_stamp WHERE name = %s"
 
 
 def look(ready: list[Ready]) -> Known:
@@ -80,23 +85,26 @@ def look(ready: list[Ready]) -> Known:
     drawn: dict[type[Model], list[int]] = {}
     if connection.vendor == "postgresql":
         pairs = zip(_LOOKUPS, wanted, strict=True)
-        queries = [
-            (sql.format("= ANY(%s::text[])"), [bulk.text_array(keys)]) for sql, keys in pairs
-        ]
         travellers = sum(len(r.travellers) for r in ready)
         counts: dict[type[Model], int] = {
             Passage: len(ready), Handoff: travellers, Traveller: travellers,
             Alert: 3 * travellers, AuditEntry: len(ready),  # at most 3 alerts a traveller
         }  # fmt: skip
-        *found, (row,) = bulk.Writer().select([*queries, bulk.draw_query(counts)])
+        queries = [
+            (sql.format("= ANY(%s::text[])"), [bulk.text_array(keys)]) for sql, keys in pairs
+        ]
+        queries += [(_STAMP, [stamps.REFERENCE]), bulk.draw_query(counts)]
+        *found, stamp, (row,) = bulk.Writer().select(queries)
         drawn = bulk.drawn(counts, row)
     else:
         found = [_select(sql, keys) for sql, keys in zip(_LOOKUPS, wanted, strict=True)]
+        stamp = [(stamps.read(),)]
     passages, handoffs, persons = found
     return Known(
         stored={(c, k): pk for c, k, pk in passages},
         open_={(u, k): [pk, fever] for u, k, pk, fever in handoffs},
         persons=dict(persons),  # type: ignore[arg-type]
+        stamp=int(stamp[0][0]) if stamp else 0,
         keys=drawn,
     )
 

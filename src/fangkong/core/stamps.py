@@ -8,6 +8,12 @@ new random value in the same transaction (:func:`watch` connects the models; bul
 writes call :func:`bump` themselves). A request reads the stamp once (one indexed row)
 and loads again only what changed. Random values, not a counter: a rolled-back change
 must not leave a value that a later, different change could take again.
+
+A request that writes can skip that read: it works on the copies as they are
+(:func:`assumed`) and reads the stamp in the statement that writes, inside the write's
+transaction. If the stamp moved, nothing is written and the request raises
+:class:`Stale`: its caller checks it again on a stamp it reads. A request whose answer
+writes nothing confirms the stamp before it answers (:func:`confirm`).
 """
 
 from __future__ import annotations
@@ -28,6 +34,12 @@ MAX_AGE = 60.0  # seconds: a copy is dropped after this whatever the stamp says
 T = TypeVar("T")
 
 _lock = threading.Lock()
+
+
+class Stale(Exception):
+    """The reference data changed since the copies a request was checked against."""
+
+
 _state: dict[str, Any] = {"value": None, "at": 0.0, "data": {}}
 
 
@@ -45,13 +57,36 @@ def read(name: str = REFERENCE) -> int:
     return int(row[0]) if row else 0
 
 
-def memo(stamp: int, key: Any, load: Callable[[], T], *, keep_none: bool = True) -> T:
+def assumed() -> int | None:
+    """The stamp this process's copies were kept under, without reading it; None when
+    there are none or they are older than MAX_AGE (read the stamp then). Whoever uses
+    it must confirm it before an answer stands: in the statement that writes, or with
+    :func:`confirm`."""
+    state = _state
+    if state["value"] is None or time.monotonic() - state["at"] > MAX_AGE:
+        return None
+    return state["value"]  # type: ignore[no-any-return]
+
+
+def confirm(stamp: int) -> None:
+    """Raise :class:`Stale` unless the stamp is still ``stamp``."""
+    if read() != stamp:
+        raise Stale
+
+
+def memo(
+    stamp: int, key: Any, load: Callable[[], T], *, keep_none: bool = True, assumed: bool = False
+) -> T:
     """``load()``, or the copy kept from an earlier call while the stamp is ``stamp``.
     With ``keep_none=False`` a None is not kept (a key that matched nothing: keeping
-    those would let anyone fill the memory by asking)."""
+    those would let anyone fill the memory by asking). With ``assumed=True``, ``stamp``
+    came from :func:`assumed`: if the copies have moved on since, or aged out, raise
+    :class:`Stale` rather than start copies under a stamp that is already old."""
     global _state
     state = _state
     if state["value"] != stamp or time.monotonic() - state["at"] > MAX_AGE:
+        if assumed:
+            raise Stale
         with _lock:
             if _state is state:
                 _state = {"value": stamp, "at": time.monotonic(), "data": {}}

@@ -40,6 +40,14 @@ def passage(world: World, *, actor: Any = None, at: Checkpoint | None = None,
     return outcome
 
 
+def item_json(world: World, client_id: str, phone: str, **values: Any) -> dict[str, Any]:
+    """An item of an upload as a device sends it: one traveller, bound for grid A."""
+    return {"client_id": client_id, "checkpoint": checkpoint(world).pk, "origin": "湖北省武汉市",
+            "destination": world.a.grid.code, "plate": "鄂A12345",
+            "travellers": [{"full_name": "张伟", "phone": phone, "temperature": 36.6}],
+            **values}  # fmt: skip
+
+
 def created(outcome: registration.Outcome) -> Passage:
     assert outcome.status == "created", outcome.errors
     assert outcome.passage is not None

@@ -179,3 +179,29 @@ def test_a_copy_is_kept_while_the_stamp_stands_and_misses_are_not_kept(monkeypat
     assert stamps.memo(3, "k", load("e")) == "e"
     clock[0] += stamps.MAX_AGE + 1
     assert stamps.memo(3, "k", load("f")) == "f"  # too old, whatever the stamp says
+
+
+def test_an_assumed_stamp_is_the_copies_own_and_never_starts_copies_of_its_own(monkeypatch):
+    stamps.forget()
+    assert stamps.assumed() is None  # no copies: read the stamp
+    clock = [1000.0]
+    monkeypatch.setattr(stamps.time, "monotonic", lambda: clock[0])
+    assert stamps.memo(7, "k", lambda: "a") == "a"
+    assert stamps.assumed() == 7
+    assert stamps.memo(7, "k", lambda: "b", assumed=True) == "a"
+    assert stamps.memo(7, "new", lambda: "c", assumed=True) == "c"  # loaded, kept under 7
+    with pytest.raises(stamps.Stale):  # the copies moved on to 8 meanwhile
+        stamps.memo(8, "k", lambda: "d")
+        stamps.memo(7, "k", lambda: "e", assumed=True)
+    assert stamps.memo(8, "k", lambda: "f", assumed=True) == "d"  # 8's copies left alone
+    clock[0] += stamps.MAX_AGE + 1
+    assert stamps.assumed() is None  # too old to assume: read the stamp
+    with pytest.raises(stamps.Stale):
+        stamps.memo(8, "k", lambda: "g", assumed=True)
+
+
+def test_confirming_a_stamp_reads_it(world: World):
+    now = stamps.read()
+    stamps.confirm(now)
+    with pytest.raises(stamps.Stale):
+        stamps.confirm(now + 1)
