@@ -33,13 +33,12 @@ REFERENCE = "reference"
 MAX_AGE = 60.0  # seconds: a copy is dropped after this whatever the stamp says
 T = TypeVar("T")
 
-_lock = threading.Lock()
-
 
 class Stale(Exception):
     """The reference data changed since the copies a request was checked against."""
 
 
+_lock = threading.Lock()
 _state: dict[str, Any] = {"value": None, "at": 0.0, "data": {}}
 
 

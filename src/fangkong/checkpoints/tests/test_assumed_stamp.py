@@ -58,6 +58,18 @@ def test_a_warm_upload_reads_the_stamp_only_in_the_write(setup, client):
     assert _stamp_reads(captured) == (0 if connection.vendor == "postgresql" else 1)
 
 
+def test_a_key_whose_copies_moved_on_while_it_was_checked_is_checked_on_a_read(
+    setup, client, monkeypatch
+):
+    # Another request of this process took the copies to a new stamp between this one's
+    # glance at them and its look-up of the key: it reads the stamp, and goes on.
+    world, _token, key = setup
+    assert _post(client, key, item_json(world, "m-1", "13900000001")).json()["created"] == 1
+    monkeypatch.setattr(stamps, "assumed", lambda: 12345)  # no copies are under it
+    answer = _post(client, key, item_json(world, "m-2", "13900000002"))
+    assert answer.status_code == 200 and answer.json()["created"] == 1
+
+
 def test_a_checkpoint_closed_after_the_copies_refuses_the_very_next_upload(setup, client):
     world, _token, key = setup
     assert _post(client, key, item_json(world, "c-1", "13900000001")).json()["created"] == 1
