@@ -236,7 +236,12 @@ class Handoff(ScopedModel):
         verbose_name = _("hand-off")
         verbose_name_plural = _("hand-offs")
         ordering = ["due_at", "id"]
-        indexes = [models.Index(fields=["org_path", "state", "due_at"])]
+        indexes = [
+            models.Index(fields=["org_path", "state", "due_at"]),
+            # A batch looks up its travellers' hand-offs by the key alone: the one index
+            # its look-up, planned once a connection, can take (migration 0006).
+            models.Index(fields=["key"], name="handoff_key"),
+        ]
         constraints = [
             # The key first, for the same reason as a passage's client id.
             models.UniqueConstraint(

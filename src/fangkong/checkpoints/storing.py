@@ -3,9 +3,9 @@
 :func:`look` reads what was stored before (client ids, open hand-offs, registered
 persons) and the reference stamp; :func:`store` decides in Python, the same on every
 database, which hand-off each traveller joins and who is alerted, then writes the rows.
-On PostgreSQL the look-ups go in one statement and the rows in another, keys drawn
-with the look-ups (:class:`fangkong.core.bulk.Writer`); elsewhere one multi-row statement a
-table (:func:`fangkong.core.bulk.insert`).
+On PostgreSQL the look-ups go in one function call and the rows in one statement, keys
+drawn with the look-ups (:class:`fangkong.core.bulk.Writer`); elsewhere one multi-row
+statement a table (:func:`fangkong.core.bulk.insert`).
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
+import orjson
 from django.db import connection
 from django.db.models import Model
 
@@ -72,8 +73,14 @@ _LOOKUPS = (
     f"WHERE state = '{HandoffState.OPEN.value}' AND key {{}}",
     "SELECT id_key, id FROM people_person WHERE id_key {}",
 )
-# The reference stamp (core.stamps), read with the look-ups, in the write's transaction.
-_STAMP = "SELECT value FROM core_stamp WHERE name = %s"
+# PostgreSQL: the same look-ups, the reference stamp (core.stamps) and the keys for the
+# new rows, in one function whose plan is made once a connection (migration 0006 says
+# why that plan cannot go wrong). Planned at every upload, the look-ups cost PostgreSQL
+# twice what running them does.
+_FUNCTION = (
+    "SELECT passages, handoffs, persons, stamp, drawn FROM checkpoints_passage_lookups("
+    "%s::text[], %s::text[], %s::text[], %s, %s::text[], %s::integer[])"
+)
 
 
 def look(ready: list[Ready]) -> Known:
@@ -84,27 +91,27 @@ def look(ready: list[Ready]) -> Known:
     ]
     drawn: dict[type[Model], list[int]] = {}
     if connection.vendor == "postgresql":
-        pairs = zip(_LOOKUPS, wanted, strict=True)
         travellers = sum(len(r.travellers) for r in ready)
         counts: dict[type[Model], int] = {
             Passage: len(ready), Handoff: travellers, Traveller: travellers,
             Alert: 3 * travellers, AuditEntry: len(ready),  # at most 3 alerts a traveller
         }  # fmt: skip
-        queries = [
-            (sql.format("= ANY(%s::text[])"), [bulk.text_array(keys)]) for sql, keys in pairs
-        ]
-        queries += [(_STAMP, [stamps.REFERENCE]), bulk.draw_query(counts)]
-        *found, stamp, (row,) = bulk.Writer().select(queries)
-        drawn = bulk.drawn(counts, row)
+        *found_json, stamp, drawn_json = bulk.Writer().row(_FUNCTION, [
+            *(bulk.text_array(keys) for keys in wanted), stamps.REFERENCE,
+            bulk.text_array([bulk.sequence(model) for model in counts]),
+            "{" + ",".join(str(n) for n in counts.values()) + "}",
+        ])  # fmt: skip
+        found = [[tuple(r) for r in orjson.loads(text)] for text in found_json]
+        drawn = dict(zip(counts, orjson.loads(drawn_json), strict=True))
     else:
         found = [_select(sql, keys) for sql, keys in zip(_LOOKUPS, wanted, strict=True)]
-        stamp = [(stamps.read(),)]
+        stamp = stamps.read()
     passages, handoffs, persons = found
     return Known(
         stored={(c, k): pk for c, k, pk in passages},
         open_={(u, k): [pk, fever] for u, k, pk, fever in handoffs},
         persons=dict(persons),  # type: ignore[arg-type]
-        stamp=int(stamp[0][0]) if stamp else 0,
+        stamp=int(stamp or 0),  # no stamp row yet: 0, as core.stamps.read says
         keys=drawn,
     )
 

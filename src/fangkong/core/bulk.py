@@ -252,7 +252,8 @@ def text_array(values: Sequence[str]) -> str:
 
 
 @cache
-def _sequence(model: type[models.Model]) -> str:
+def sequence(model: type[models.Model]) -> str:
+    """The name of the sequence that draws ``model``'s keys."""
     pk = model._meta.pk
     assert pk is not None
     with connection.cursor() as cursor:
@@ -266,7 +267,7 @@ def draw_query(counts: dict[type[models.Model], int]) -> tuple[str, list[Any]]:
         f"ARRAY(SELECT nextval(%s) FROM generate_series(1, %s)) AS k{n}"
         for n, _model in enumerate(counts)
     )
-    return sql, [x for m, n in counts.items() for x in (_sequence(m), n)]
+    return sql, [x for m, n in counts.items() for x in (sequence(m), n)]
 
 
 def drawn(
@@ -351,6 +352,13 @@ class Writer:
             row = psycopg.Cursor(self.conn).execute(*select_statement(queries)).fetchone()
         assert row is not None
         return selected(row)
+
+    def row(self, sql: str, params: Sequence[Any]) -> tuple[Any, ...]:
+        """The one row of ``sql`` (a function's answer, say)."""
+        with _errors():
+            row = psycopg.Cursor(self.conn).execute(sql, params).fetchone()
+        assert row is not None
+        return row
 
     def flush(self) -> None:
         pending, self.pending = self.pending, []
