@@ -117,26 +117,26 @@ def in_process(uploads: Uploads, times: int) -> list[list[str]]:
 
 
 def capture(uploads: Uploads) -> tuple[list[tuple[str, Any]], list[tuple[str, str]]]:
-    """The look-ups and the inserts of one upload of two passages."""
+    """The look-ups (one function call) and the inserts of one upload of two passages."""
     from fangkong.core import bulk
 
     looked: list[tuple[str, Any]] = []
     written: list[tuple[str, str]] = []
-    select, flush = bulk.Writer.select, bulk.Writer.flush
+    select, flush = bulk.Writer.row, bulk.Writer.flush
 
-    def selecting(self: bulk.Writer, queries: Any) -> Any:
-        looked.extend(queries)
-        return select(self, queries)
+    def selecting(self: bulk.Writer, sql: str, params: Any) -> Any:
+        looked.append((sql, params))
+        return select(self, sql, params)
 
     def flushing(self: bulk.Writer) -> None:
         written.extend(self.pending)
         flush(self)
 
-    bulk.Writer.select, bulk.Writer.flush = selecting, flushing  # type: ignore[method-assign]
+    bulk.Writer.row, bulk.Writer.flush = selecting, flushing  # type: ignore[method-assign]
     try:
         uploads.post(2)
     finally:
-        bulk.Writer.select, bulk.Writer.flush = select, flush  # type: ignore[method-assign]
+        bulk.Writer.row, bulk.Writer.flush = select, flush  # type: ignore[method-assign]
     return looked, written
 
 
@@ -182,7 +182,8 @@ def replay(url: str, looked: list[tuple[str, Any]], written: list[tuple[str, str
         conn.rollback()
 
     def look() -> None:
-        conn.cursor().execute(*bulk.select_statement(looked)).fetchall()
+        for sql, params in looked:
+            conn.cursor().execute(sql, params).fetchall()
         conn.rollback()
 
     def write(commit: bool) -> Callable[[], None]:
@@ -197,7 +198,7 @@ def replay(url: str, looked: list[tuple[str, Any]], written: list[tuple[str, str
     parts = [
         ("a statement and a rollback (the floor)", floor),
         ("the stamp read", stamp),
-        (f"the look-ups and the keys drawn ({len(looked)} queries, one statement)", look),
+        ("the look-ups and the keys drawn (one function call)", look),
         (f"the inserts ({len(written)} tables, one statement), rolled back", write(False)),
         ("the inserts, committed", write(True)),
     ]

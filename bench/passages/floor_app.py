@@ -29,11 +29,12 @@ import django
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "passages.site_settings")
 django.setup()
 
+import orjson  # noqa: E402
 import psycopg  # noqa: E402
 
 from fangkong.accounts.models import AuditEntry  # noqa: E402
 from fangkong.checkpoints.models import Alert, Handoff, Passage, Traveller  # noqa: E402
-from fangkong.checkpoints.storing import _LOOKUPS  # noqa: E402
+from fangkong.checkpoints.storing import _FUNCTION  # noqa: E402
 from fangkong.core import bulk  # noqa: E402
 from fangkong.core.crypto import blind_index, encrypt  # noqa: E402
 from fangkong.core.groupcommit import Group  # noqa: E402
@@ -41,9 +42,7 @@ from fangkong.people.services import phone_key  # noqa: E402
 
 MODELS = (Passage, Handoff, Traveller, Alert, AuditEntry)
 INSERTS = [bulk._json_insert(m) for m in MODELS]
-bulk.draw_query(dict.fromkeys(MODELS, 1))  # the sequences' names, looked up once, here
-LOOKUPS = [sql.format("= ANY(%s::text[])") for sql in _LOOKUPS]
-STAMP = "SELECT value FROM core_stamp WHERE name = 'reference'"
+SEQUENCES = bulk.text_array([bulk.sequence(m) for m in MODELS])  # looked up once, here
 URL = os.environ["FANGKONG_DATABASE_URL"].replace("postgres://", "postgresql://", 1)
 # What bench/passages_bench.py prepared: its checkpoint (with its unit and path), the grid
 # every passage is bound for, the checkpoint officer.
@@ -105,16 +104,14 @@ def _write(conn: psycopg.Connection[Any], items: list[dict[str, Any]]) -> list[d
     travellers = [t for item in items for t in item["travellers"]]
     counts = dict(zip(MODELS, [len(items), len(travellers), len(travellers),
                                3 * len(travellers), len(items)], strict=True))  # fmt: skip
-    queries = [
-        (STAMP, []),
-        (LOOKUPS[0], [bulk.text_array([item["client_id"] for item in items])]),
-        (LOOKUPS[1], [bulk.text_array([t["key"] for t in travellers])]),
-        (LOOKUPS[2], [bulk.text_array([])]),
-        bulk.draw_query(counts),
-    ]
-    row = conn.cursor().execute(*bulk.select_statement(queries)).fetchone()
+    row = conn.cursor().execute(_FUNCTION, [
+        bulk.text_array([item["client_id"] for item in items]),
+        bulk.text_array([t["key"] for t in travellers]), bulk.text_array([]), "reference",
+        SEQUENCES, "{" + ",".join(str(n) for n in counts.values()) + "}",
+    ]).fetchone()  # fmt: skip
     assert row is not None
-    _stamp, stored, open_, _persons, (drawn,) = bulk.selected(row)
+    passages, handoffs, _persons, _stamp, keys_drawn = row
+    stored, open_, drawn = orjson.loads(passages), orjson.loads(handoffs), orjson.loads(keys_drawn)
     keys = [iter(k) for k in drawn]
     repeats = {client_id: pk for _c, client_id, pk in stored}
     handoffs = {key: pk for unit, key, pk, _fever in open_ if unit == GRID}
