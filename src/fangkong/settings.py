@@ -93,6 +93,13 @@ def database_from_url(url: str) -> dict[str, object]:
         # switched it on for the chain walk on a large table, 12 ms instead of 1 ms
         # (docs/performance.md, cases_bench). A URL's own ?options=... replaces this.
         options["options"] = "-c jit=off"
+        # Statements are prepared on the server only where core.bulk asks for it (the
+        # upload's insert: one of a few texts, its plan the same whatever the rows).
+        # Django turns psycopg's prepared statements off (prepare_threshold None), and
+        # then psycopg ignores every request to prepare. A threshold no query reaches
+        # lets those requests through and prepares nothing by count; Django's own
+        # cursors bind on the client and are never prepared.
+        options["prepare_threshold"] = 2**31
         options.update(query)
         return {
             "ENGINE": "django.db.backends.postgresql",

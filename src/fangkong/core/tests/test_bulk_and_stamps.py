@@ -84,6 +84,28 @@ def test_the_pipelined_writer_draws_keys_and_reports_a_clash_as_django_does(worl
     assert Passage.objects.filter(client_id__startswith="later").count() == 3
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the pipelined writer")
+def test_the_insert_is_prepared_on_djangos_connection_and_runs_on_its_generic_plan(world):
+    """Django turns psycopg's prepared statements off, and psycopg then ignores a request
+    to prepare: the settings must let core.bulk's through, and only those."""
+    counts: dict[type[Model], int] = {Passage: 1}
+    for n in range(8):
+        with transaction.atomic():
+            writer = bulk.Writer()
+            ((row,),) = writer.select([bulk.draw_query(counts)])
+            made = _passage(world, f"prepared{n}")
+            made.pk = bulk.drawn(counts, row)[Passage][0]
+            writer.add([made])
+            writer.flush()
+        Passage.objects.filter(client_id=f"prepared{n}").count()  # the ORM's, as often
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement, generic_plans, custom_plans FROM pg_prepared_statements")
+        prepared = cursor.fetchall()
+    (insert,) = [row for row in prepared if 'INTO "checkpoints_passage"' in row[0]]
+    assert insert[1] >= 1  # after five plans for the values, the one plan for any rows
+    assert len(prepared) == 1  # nothing of the ORM's, nor the look-ups'
+
+
 TRICKY = ['引号"与\\反斜杠', "换行\n制表\t", "{花括号,逗号}", "NULL", "", "😷 emoji", "'单引号'"]
 
 
