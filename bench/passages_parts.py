@@ -163,6 +163,27 @@ def renumbered(written: list[tuple[str, str]], run: int) -> list[tuple[str, str]
     return out
 
 
+def as_one_statement(params: list[Any]) -> tuple[str, list[Any]]:
+    """The look-ups of the function's call as they went before it: one statement, planned
+    at every call (the hand-off look-up by state and key, as then)."""
+    from fangkong.checkpoints.storing import _LOOKUPS
+    from fangkong.core import bulk
+
+    pairs = zip(_LOOKUPS, params[:3], strict=True)
+    queries: list[tuple[str, list[Any]]] = [
+        (sql.format("= ANY(%s::text[])"), [keys]) for sql, keys in pairs
+    ]
+    queries.append(("SELECT value FROM core_stamp WHERE name = %s", [params[3]]))
+    sequences = [name.strip('"') for name in params[4].strip("{}").split(",")]
+    counts = [int(n) for n in params[5].strip("{}").split(",")]
+    draw = "SELECT " + ", ".join(
+        f"ARRAY(SELECT nextval(%s) FROM generate_series(1, %s)) AS k{n}"
+        for n in range(len(sequences))
+    )
+    queries.append((draw, [x for pair in zip(sequences, counts, strict=True) for x in pair]))
+    return bulk.select_statement(queries)
+
+
 def replay(url: str, looked: list[tuple[str, Any]], written: list[tuple[str, str]],
            times: int) -> list[list[str]]:  # fmt: skip
     import psycopg
@@ -186,6 +207,13 @@ def replay(url: str, looked: list[tuple[str, Any]], written: list[tuple[str, str
             conn.cursor().execute(sql, params).fetchall()
         conn.rollback()
 
+    statements = [as_one_statement(params) for _sql, params in looked]
+
+    def look_planned() -> None:
+        for sql, params in statements:
+            conn.cursor().execute(sql, params).fetchall()
+        conn.rollback()
+
     def write(commit: bool) -> Callable[[], None]:
         def run() -> None:
             statements = renumbered(written, next(runs))
@@ -199,6 +227,7 @@ def replay(url: str, looked: list[tuple[str, Any]], written: list[tuple[str, str
         ("a statement and a rollback (the floor)", floor),
         ("the stamp read", stamp),
         ("the look-ups and the keys drawn (one function call)", look),
+        ("the same as one statement, planned at every call (before the function)", look_planned),
         (f"the inserts ({len(written)} tables, one statement), rolled back", write(False)),
         ("the inserts, committed", write(True)),
     ]
