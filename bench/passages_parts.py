@@ -166,7 +166,7 @@ def renumbered(written: list[tuple[str, str]], run: int) -> list[tuple[str, str]
 def as_one_statement(params: list[Any]) -> tuple[str, list[Any]]:
     """The look-ups of the function's call as they went before it: one statement, planned
     at every call (the hand-off look-up by state and key, as then)."""
-    from fangkong.checkpoints.storing import _LOOKUPS
+    from fangkong.checkpoints.storing import _LOOKUPS, DRAWN
     from fangkong.core import bulk
 
     pairs = zip(_LOOKUPS, params[:3], strict=True)
@@ -174,13 +174,8 @@ def as_one_statement(params: list[Any]) -> tuple[str, list[Any]]:
         (sql.format("= ANY(%s::text[])"), [keys]) for sql, keys in pairs
     ]
     queries.append(("SELECT value FROM core_stamp WHERE name = %s", [params[3]]))
-    sequences = [name.strip('"') for name in params[4].strip("{}").split(",")]
     counts = [int(n) for n in params[5].strip("{}").split(",")]
-    draw = "SELECT " + ", ".join(
-        f"ARRAY(SELECT nextval(%s) FROM generate_series(1, %s)) AS k{n}"
-        for n in range(len(sequences))
-    )
-    queries.append((draw, [x for pair in zip(sequences, counts, strict=True) for x in pair]))
+    queries.append(bulk.draw_query(dict(zip(DRAWN, counts, strict=True))))
     return bulk.select_statement(queries)
 
 

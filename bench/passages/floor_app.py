@@ -32,17 +32,15 @@ django.setup()
 import orjson  # noqa: E402
 import psycopg  # noqa: E402
 
-from fangkong.accounts.models import AuditEntry  # noqa: E402
-from fangkong.checkpoints.models import Alert, Handoff, Passage, Traveller  # noqa: E402
-from fangkong.checkpoints.storing import _FUNCTION  # noqa: E402
+from fangkong.checkpoints.storing import _FUNCTION, DRAWN, _sequences  # noqa: E402
 from fangkong.core import bulk  # noqa: E402
 from fangkong.core.crypto import blind_index, encrypt  # noqa: E402
 from fangkong.core.groupcommit import Group  # noqa: E402
 from fangkong.people.services import phone_key  # noqa: E402
 
-MODELS = (Passage, Handoff, Traveller, Alert, AuditEntry)
+MODELS = DRAWN  # the upload's tables, in the order the look-up function draws keys
 INSERTS = [bulk._json_insert(m) for m in MODELS]
-SEQUENCES = bulk.text_array([bulk.sequence(m) for m in MODELS])  # looked up once, here
+SEQUENCES = _sequences()  # looked up once, here
 URL = os.environ["FANGKONG_DATABASE_URL"].replace("postgres://", "postgresql://", 1)
 # What bench/passages_bench.py prepared: its checkpoint (with its unit and path), the grid
 # every passage is bound for, the checkpoint officer.

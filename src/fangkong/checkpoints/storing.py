@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import timedelta
+from functools import cache
 from typing import Any
 
 import orjson
@@ -81,6 +82,14 @@ _FUNCTION = (
     "SELECT passages, handoffs, persons, stamp, drawn FROM checkpoints_passage_lookups("
     "%s::text[], %s::text[], %s::text[], %s, %s::text[], %s::integer[])"
 )
+# The tables that the function draws keys for, in the order of its arrays.
+DRAWN: tuple[type[Model], ...] = (Passage, Handoff, Traveller, Alert, AuditEntry)
+
+
+@cache
+def _sequences() -> str:
+    """The function's array of sequence names: the same for every call."""
+    return bulk.text_array([bulk.sequence(model) for model in DRAWN])
 
 
 def look(ready: list[Ready]) -> Known:
@@ -92,17 +101,14 @@ def look(ready: list[Ready]) -> Known:
     drawn: dict[type[Model], list[int]] = {}
     if connection.vendor == "postgresql":
         travellers = sum(len(r.travellers) for r in ready)
-        counts: dict[type[Model], int] = {
-            Passage: len(ready), Handoff: travellers, Traveller: travellers,
-            Alert: 3 * travellers, AuditEntry: len(ready),  # at most 3 alerts a traveller
-        }  # fmt: skip
+        # As DRAWN: passages, hand-offs, travellers, alerts (at most 3 a traveller), audit
+        counts = (len(ready), travellers, travellers, 3 * travellers, len(ready))
         *found_json, stamp, drawn_json = bulk.Writer().row(_FUNCTION, [
-            *(bulk.text_array(keys) for keys in wanted), stamps.REFERENCE,
-            bulk.text_array([bulk.sequence(model) for model in counts]),
-            "{" + ",".join(str(n) for n in counts.values()) + "}",
+            *(bulk.text_array(keys) for keys in wanted), stamps.REFERENCE, _sequences(),
+            "{" + ",".join(str(n) for n in counts) + "}",
         ])  # fmt: skip
         found = [[tuple(r) for r in orjson.loads(text)] for text in found_json]
-        drawn = dict(zip(counts, orjson.loads(drawn_json), strict=True))
+        drawn = dict(zip(DRAWN, orjson.loads(drawn_json), strict=True))
     else:
         found = [_select(sql, keys) for sql, keys in zip(_LOOKUPS, wanted, strict=True)]
         stamp = stamps.read()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import pytest
 from django.db import connection, transaction
 
+from fangkong.accounts.models import AuditEntry
 from fangkong.checkpoints import registration, storing
 from fangkong.checkpoints.models import Alert, Handoff, HandoffState, Passage, Traveller
 from fangkong.checkpoints.tests.helpers import checkpoint, created, passage, traveller
@@ -69,7 +70,7 @@ def test_the_keys_drawn_are_each_tables_own_and_new():
     world = build_world()
     entry = _ready(world, "k-1", traveller(phone="13900000001"), traveller(phone="13900000002"))
     known = _look(entry)
-    counts = {Passage: 1, Handoff: 2, Traveller: 2, Alert: 6}
+    counts = {Passage: 1, Handoff: 2, Traveller: 2, Alert: 6, AuditEntry: 1}
     for model, n in counts.items():
         with connection.cursor() as cursor:
             cursor.execute(f"SELECT last_value FROM {bulk.sequence(model)}")
