@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from fangkong.accounts.models import User
 
 _CACHE_ATTR = "_fangkong_grants"
+_ROOTS_ATTR = "_fangkong_roots"  # (grants, {perm: roots}), see has_perm_at
 
 
 def grants(user: User | AnonymousUser) -> list[tuple[Role, str]]:
@@ -44,8 +45,9 @@ def grants(user: User | AnonymousUser) -> list[tuple[Role, str]]:
 
 def forget_grants(user: Any) -> None:
     """Drop the cached grants after the user's assignments changed."""
-    if hasattr(user, _CACHE_ATTR):
-        delattr(user, _CACHE_ATTR)
+    for attr in (_CACHE_ATTR, _ROOTS_ATTR):
+        if hasattr(user, attr):
+            delattr(user, attr)
 
 
 def is_global(user: User | AnonymousUser) -> bool:
@@ -63,12 +65,26 @@ def scope_roots(user: User | AnonymousUser, perm: Perm | None = None) -> list[st
 
 def has_perm_at(user: User | AnonymousUser, perm: Perm, path: str | None) -> bool:
     """Does ``user`` hold ``perm`` at the unit with ``path`` (or anywhere, if None)?"""
-    roots = scope_roots(user, perm)
-    if roots is None:
+    if is_global(user):
         return True
-    if path is None:
-        return bool(roots)
-    return any(path.startswith(root) for root in roots)
+    roots = _held_roots(user, perm)
+    return bool(roots) if path is None else path.startswith(roots)
+
+
+def _held_roots(user: User | AnonymousUser, perm: Perm) -> tuple[str, ...]:
+    """``scope_roots`` as a tuple, kept with the grants it was worked out from: a device's
+    upload asks it for every passage."""
+    held = grants(user)
+    kept: tuple[list[tuple[Role, str]], dict[Perm, tuple[str, ...]]] | None
+    kept = getattr(user, _ROOTS_ATTR, None)
+    if kept is None or kept[0] is not held:
+        kept = (held, {})
+        if user.is_authenticated:
+            setattr(user, _ROOTS_ATTR, kept)
+    roots = kept[1].get(perm)
+    if roots is None:
+        roots = kept[1][perm] = tuple(minimal_roots([p for r, p in held if perm in r.perms]))
+    return roots
 
 
 def perms_at(user: User | AnonymousUser, path: str) -> frozenset[Perm]:

@@ -86,3 +86,29 @@ def test_every_role_has_a_label_a_description_and_can_view_units():
         assert str(role.label)
         assert role.description
         assert Perm.VIEW_UNITS in role.perms
+
+
+def test_has_perm_at_follows_the_grants_it_was_worked_out_from(world):
+    from fangkong.accounts.models import Assignment
+    from fangkong.core.scoping import forget_grants, has_perm_at, scope_roots
+
+    worker, grid, grid2 = world.a.grid_worker_local, world.a.grid.path, world.a.grid2.path
+    for _ in range(2):  # the second time from what the first kept
+        assert has_perm_at(worker, Perm.RECORD_VISITS, grid)
+        assert has_perm_at(worker, Perm.RECORD_VISITS, grid + "0001")
+        assert not has_perm_at(worker, Perm.RECORD_VISITS, grid2)
+        assert not has_perm_at(worker, Perm.MANAGE_USERS, grid)
+    assert has_perm_at(worker, Perm.RECORD_VISITS, None)
+    assert not has_perm_at(worker, Perm.MANAGE_USERS, None)
+    Assignment.objects.create(user=worker, role=Role.GRID_WORKER, unit=world.a.grid2,
+                              org_path=grid2)  # fmt: skip
+    forget_grants(worker)  # as every change to assignments does
+    assert has_perm_at(worker, Perm.RECORD_VISITS, grid2)
+    roots = scope_roots(worker, Perm.RECORD_VISITS)  # a list of its own: the caller's to change
+    assert roots == [grid, grid2]
+    roots.clear()
+    assert has_perm_at(worker, Perm.RECORD_VISITS, grid2)
+    worker.is_active = False  # the grants of an inactive user are none, kept or not
+    assert not has_perm_at(worker, Perm.RECORD_VISITS, grid)
+    assert has_perm_at(world.superuser, Perm.MANAGE_USERS, "9999")
+    assert not has_perm_at(AnonymousUser(), Perm.RECORD_VISITS, None)
