@@ -90,6 +90,14 @@ class TokenAuth(HttpBearer):
         super().__init__()
         self.assume = assume
 
+    def __call__(self, request: HttpRequest) -> Any:
+        # As HttpBearer reads the header, but from the environ: ``request.headers`` first
+        # builds a dictionary of every header, at each device's upload.
+        scheme, _, token = request.META.get("HTTP_AUTHORIZATION", "").partition(" ")
+        if scheme.lower() != self.openapi_scheme or not token:
+            return None
+        return self.authenticate(request, token)
+
     def authenticate(self, request: HttpRequest, token: str) -> Any:
         stamp = stamps.assumed() if self.assume else None
         confirmed = stamp is None
