@@ -273,7 +273,7 @@ def _check(
         errors.append(
             ("destination", _("Pick the community, village or grid the travellers are going to."))
         )
-    passage.destination = destination
+    bulk.link(passage, "destination", destination)
     if passage.direction == Direction.IN and destination is None and not passage.destination_text:
         errors.append(("destination", _("Enter where the travellers are going.")))
     if not item.travellers:
@@ -289,10 +289,10 @@ def _check(
     return passage, travellers, errors
 
 
-def _judge(passage: Passage, travellers: list[Traveller], ctx: Context) -> None:
-    """Fever against the checkpoint's policy on the day; arrivals by the risk rule at the
-    destination (or the checkpoint, for a destination outside)."""
-    day = timezone.localtime(passage.passed_at).date()
+def _judge(passage: Passage, travellers: list[Traveller], ctx: Context, day: date) -> None:
+    """Fever against the checkpoint's policy on ``day`` (of the passage, local time);
+    arrivals by the risk rule at the destination (or the checkpoint, for a destination
+    outside)."""
     threshold = ctx.policy_for(passage.org_path)(day).fever_threshold
     judged_at = passage.destination.path if passage.destination else passage.org_path
     result = None
@@ -359,6 +359,7 @@ def _prepare(
     """An outcome per item, the bad ones with their problems; the good ones, by index,
     checked and judged, ready to write."""
     now = timezone.now()
+    zone = timezone.get_current_timezone()  # once: each look-up of it costs as much as a check
     outcomes = [Outcome(client_id=item.client_id, status="invalid") for item in items]
     ready: list[tuple[int, storing.Ready]] = []
     for index, item in enumerate(items):
@@ -366,10 +367,10 @@ def _prepare(
         if errors:
             outcomes[index].errors = errors
             continue
-        _judge(passage, travellers, ctx)
+        day = passage.passed_at.astimezone(zone).date()
+        _judge(passage, travellers, ctx, day)
         hours = 0
         if passage.destination is not None:
-            day = timezone.localtime(passage.passed_at).date()
             hours = ctx.policy_for(passage.destination.path)(day).handoff_hours
         changes = {"travellers": len(travellers), "client_id": passage.client_id}
         (entry,) = audit.build_entries(

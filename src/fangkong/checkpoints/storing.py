@@ -158,7 +158,7 @@ def store(ready: list[Ready], known: Known) -> None:
     travellers = []
     for entry in ready:
         for traveller in entry.travellers:
-            traveller.passage = entry.passage
+            bulk.link(traveller, "passage", entry.passage)
             traveller.person_id = known.persons.get(traveller.id_key or "")
             travellers.append(traveller)
     handoffs, joined, feverish = _handoffs(ready, known)

@@ -169,16 +169,31 @@ def new(model: type[M], **values: Any) -> M:
     for name, value in values.items():
         relation = blank.relations.get(name)
         if relation is not None:
-            field, attname, target = relation
-            if value is not None and not isinstance(value, field.remote_field.model):  # type: ignore[arg-type]
-                raise ValueError(f"{model.__name__}.{name} must be a {field.remote_field.model}")
-            d[attname] = None if value is None else getattr(value, target)
-            obj._state.fields_cache[name] = value
+            _relate(obj, name, relation, value)
         elif name in blank.attnames:
             d[name] = value
         else:
             raise TypeError(f"{model.__name__}() got an unexpected keyword argument {name!r}")
     return obj
+
+
+def link(obj: models.Model, name: str, value: models.Model | None) -> None:
+    """``obj.<name> = value`` for a foreign key, as the ORM's descriptor sets it (the key
+    and the cached object), without its checks of the instances' databases: for objects
+    made by :func:`new`, many at a time."""
+    blank = _blank(type(obj))
+    if blank is None or name not in blank.relations:
+        setattr(obj, name, value)
+        return
+    _relate(obj, name, blank.relations[name], value)
+
+
+def _relate(obj: models.Model, name: str, relation: tuple[Any, str, str], value: Any) -> None:
+    field, attname, target = relation
+    if value is not None and not isinstance(value, field.remote_field.model):
+        raise ValueError(f"{type(obj).__name__}.{name} must be a {field.remote_field.model}")
+    obj.__dict__[attname] = None if value is None else getattr(value, target)
+    obj._state.fields_cache[name] = value
 
 
 def _saved(obj: models.Model, key: Any, alias: str | None = None) -> None:

@@ -103,3 +103,20 @@ def test_a_model_with_a_field_descriptor_of_its_own_is_made_by_its_constructor(m
         monkeypatch.undo()
         bulk._blank.cache_clear()
     assert bulk.new(Passage, plate="鄂a12345").plate == "鄂a12345"
+
+
+def test_link_sets_a_relation_as_the_descriptor_does(world: World):
+    at = checkpoint(world)
+    passage = bulk.new(Passage, checkpoint=at, org_path=at.org_path)
+    for value in (world.a.grid, None, world.a.community):
+        expected = Passage(checkpoint=at, org_path=at.org_path)
+        expected.destination = value
+        bulk.link(passage, "destination", value)
+        assert passage.destination_id == expected.destination_id
+        assert passage._state.fields_cache == expected._state.fields_cache
+    unsaved = bulk.new(Passage, checkpoint=at)  # no key yet: the writer takes it later
+    traveller = bulk.new(Traveller, full_name="张三")
+    bulk.link(traveller, "passage", unsaved)
+    assert traveller.passage_id is None and traveller.passage is unsaved
+    with pytest.raises(ValueError, match="destination"):
+        bulk.link(passage, "destination", at)
