@@ -23,6 +23,7 @@ import datetime
 import json
 import os
 import shlex
+import statistics
 import subprocess
 import sys
 import time
@@ -138,6 +139,19 @@ def _order(entry: tuple[tuple[str, int, int], dict[str, float]]) -> tuple[int, i
     return c, batch if kind != "bare" else 0, list(LABELS).index(kind)
 
 
+def _bare_row(clients: int, runs: list[dict[str, float]]) -> list[str]:
+    """The bare endpoint's runs at one concurrency, as one row: medians, and the range."""
+    rates = sorted(r["requests"] / r["seconds"] for r in runs)
+    lost = sum(r["requests"] - r["stored"] for r in runs)
+    return [
+        f"{LABELS['bare']} ({len(runs)} runs: median, range)", str(clients),
+        f"{statistics.median(rates):,.0f} ({rates[0]:,.0f}-{rates[-1]:,.0f})",
+        f"{statistics.median(rates):,.0f}", f"{statistics.median(r['p50'] for r in runs):.1f}",
+        f"{statistics.median(r['p99'] for r in runs):.1f}", "—",
+        f"{int(sum(r['bad'] + r['errors'] for r in runs))} / {int(lost)}",
+    ]  # fmt: skip
+
+
 def wrk(port: int, clients: int, seconds: int, args: list[str]) -> dict[str, float]:
     """One wrk run; every run's client ids are its own."""
     args = [*args, f"r{next(RUNS)}"]
@@ -198,8 +212,10 @@ def main() -> None:
         for kind in ("bare", "api", "floor"):  # every worker thread's connection, first
             run(kind, 1, max(clients), 2)
         for c in clients:
-            results[("bare", 1, c)] = run("bare", 1, c, args.seconds)
             for batch in (int(b) for b in args.batches.split(",")):
+                # The baseline again before each pair: the machine's speed drifts within
+                # minutes, and each row is compared with the bare run just before it.
+                results[("bare", batch, c)] = run("bare", 1, c, args.seconds)
                 for kind in ("api", "floor"):
                     results[(kind, batch, c)] = run(kind, batch, c, args.seconds)
                     time.sleep(1)
@@ -207,18 +223,22 @@ def main() -> None:
         stop_server(server)
         stop_server(floor)
     rows = []
-    for (kind, batch, c), r in sorted(results.items(), key=_order):
-        rate = r["requests"] / r["seconds"]
-        per_second = rate * batch
-        bare = results[("bare", 1, c)]
-        bare_rate = bare["requests"] / bare["seconds"]
-        lost = r["requests"] * batch - r["stored"]
-        rows.append([
-            LABELS[kind].format(batch=batch), str(c), f"{rate:,.0f}", f"{per_second:,.0f}",
-            f"{r['p50']:.1f}", f"{r['p99']:.1f}",
-            "—" if kind == "bare" else f"{100 * per_second / bare_rate:.0f} %",
-            f"{int(r['bad'] + r['errors'])} / {int(lost)}",
-        ])  # fmt: skip
+    for c in sorted({n for _kind, _batch, n in results}):
+        rows.append(_bare_row(c, [r for (k, _b, n), r in results.items() if (k, n) == ("bare", c)]))
+        for (kind, batch, n), r in sorted(results.items(), key=_order):
+            if n != c or kind == "bare":
+                continue
+            rate = r["requests"] / r["seconds"]
+            per_second = rate * batch
+            bare = results[("bare", batch, c)]
+            bare_rate = bare["requests"] / bare["seconds"]
+            lost = r["requests"] * batch - r["stored"]
+            rows.append([
+                LABELS[kind].format(batch=batch), str(c), f"{rate:,.0f}", f"{per_second:,.0f}",
+                f"{r['p50']:.1f}", f"{r['p99']:.1f}",
+                f"{100 * per_second / bare_rate:.0f} % of {bare_rate:,.0f}",
+                f"{int(r['bad'] + r['errors'])} / {int(lost)}",
+            ])  # fmt: skip
     command = (
         "uv run python bench/passages_bench.py"
         + ("" if args.seconds == 10 else f" --seconds {args.seconds}")
@@ -234,8 +254,10 @@ def main() -> None:
         "*Passages*: POST /api/checkpoints/passages with an API key,",
         "1-4 travellers a passage (each a new hand-off, judged by the risk rule against an",
         "affected area; one passage in 50 with a fever); *bare endpoint*: a JSON POST that",
-        "inserts one row, on the same server. *vs bare*: passages per second over the bare",
-        "endpoint's requests per second at the same concurrency. *errors / lost*: non-2xx or",
+        "inserts one row, on the same server, run again before each pair of rows. *vs bare*:",
+        "passages per second over the requests per second of the bare run just before the",
+        "row, at the same concurrency (the machine's speed drifts within minutes; the bare",
+        "endpoint's row gives the median and range of its runs). *errors / lost*: non-2xx or",
         "socket errors, and passages sent but not stored (neither may be above 0; below 0,",
         "requests still in flight when wrk stopped counting were stored too).",
         "*Floor*: `bench/passages/floor_app.py` on granian with the same workers and threads,",
