@@ -59,8 +59,9 @@ def scope_roots(user: User | AnonymousUser, perm: Perm | None = None) -> list[st
     """Subtree roots where ``user`` holds ``perm`` (any role if None); None means everywhere."""
     if is_global(user):
         return None
-    paths = [path for role, path in grants(user) if perm is None or perm in role.perms]
-    return minimal_roots(paths)
+    if perm is not None:
+        return list(_held_roots(user, perm))  # a list of the caller's own to change
+    return minimal_roots([path for _role, path in grants(user)])
 
 
 def has_perm_at(user: User | AnonymousUser, perm: Perm, path: str | None) -> bool:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, time, timedelta
 from decimal import Decimal
 
 import pytest
@@ -53,6 +53,22 @@ def test_fever_is_judged_against_the_policy_in_force(world: World, line, tempera
     assert (person.referral == Referral.OPEN) is fever
     alerts = set(Alert.objects.filter(kind=AlertKind.FEVER).values_list("unit_id", flat=True))
     assert alerts == ({world.a.street.pk, world.a.grid.pk} if fever else set())
+
+
+def test_the_policy_is_the_one_in_force_on_the_passages_local_day(world: World):
+    """Half past midnight in the district is the evening before in UTC: the policy that
+    came into force that local day judges the fever and sets the hand-off's due time."""
+    day = timezone.localdate() - timedelta(days=1)
+    Policy.objects.create(
+        unit=world.a.district, org_path=world.a.district.path, effective_from=day,
+        fever_threshold=Decimal("37.5"), handoff_hours=24,
+    )  # fmt: skip
+    at = timezone.make_aware(datetime.combine(day, time(0, 30)))
+    assert at.astimezone(UTC).date() < day  # the case the rule is about
+    saved = created(passage(world, passed_at=at, travellers=[traveller(temperature="37.4")]))
+    assert not saved.travellers.get().fever  # 37.3, the default before that day, would be
+    handoff = Handoff.objects.get()
+    assert handoff.due_at - handoff.arrived_at == timedelta(hours=24)
 
 
 def test_a_symptom_alone_sends_to_the_fever_clinic(world: World):

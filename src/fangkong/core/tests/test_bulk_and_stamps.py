@@ -84,7 +84,9 @@ def test_the_pipelined_writer_draws_keys_and_reports_a_clash_as_django_does(worl
     assert Passage.objects.filter(client_id__startswith="later").count() == 3
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="the pipelined writer")
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="statements are prepared on PostgreSQL only"
+)
 def test_the_insert_is_prepared_on_djangos_connection_and_runs_on_its_generic_plan(world):
     """Django turns psycopg's prepared statements off, and psycopg then ignores a request
     to prepare: the settings must let core.bulk's through, and only those."""

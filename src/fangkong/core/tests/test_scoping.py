@@ -108,6 +108,9 @@ def test_has_perm_at_follows_the_grants_it_was_worked_out_from(world):
     assert roots == [grid, grid2]
     roots.clear()
     assert has_perm_at(worker, Perm.RECORD_VISITS, grid2)
+    worker._fangkong_grants = []  # grants loaded anew (as a copy of the user may be)
+    assert not has_perm_at(worker, Perm.RECORD_VISITS, grid)  # the roots follow them
+    forget_grants(worker)
     worker.is_active = False  # the grants of an inactive user are none, kept or not
     assert not has_perm_at(worker, Perm.RECORD_VISITS, grid)
     assert has_perm_at(world.superuser, Perm.MANAGE_USERS, "9999")
